@@ -1,0 +1,35 @@
+//! migrate-core: the revision file format, the revision graph, its validation and targets.
+//!
+//! Shared by the `cargo migrate` CLI, the `embed_migrations!` macro and the runtime, so that all
+//! three apply one set of rules. No database and no proc-macro code lives here; the only I/O is
+//! reading a migrations folder (`source`).
+//!
+//! ```
+//! use migrate_core::{parse_revision, RevisionGraph};
+//! let text = "-- revision: a1\n-- revises:\n-- message: first\n-- migrate:up\nCREATE TABLE t (id INT);\n";
+//! let revision = parse_revision("migrations/a1.sql", text.as_bytes()).expect("valid");
+//! let graph = RevisionGraph::build(vec![revision]).expect("valid graph");
+//! assert_eq!(graph.heads().len(), 1);
+//! ```
+
+mod checksum;
+mod diagnostic;
+mod graph;
+mod id;
+mod load;
+mod parse;
+mod render;
+mod revision;
+mod source;
+mod target;
+
+pub use checksum::Checksum;
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
+pub use graph::{Node, RevisionGraph};
+pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};
+pub use load::{Loaded, load_dir, load_files};
+pub use parse::{HEADER_KEYS, parse_revision};
+pub use render::{NewRevision, file_name, render_revision};
+pub use revision::{Revision, Section, SourceInfo};
+pub use source::{SourceFile, display_path, read_dir};
+pub use target::{Resolved, Target, TargetError, parse_target};

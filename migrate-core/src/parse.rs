@@ -1,0 +1,387 @@
+//! `&[u8]` → [`Revision`]: the revision file format, pure, with spans for every header field.
+//!
+//! This is the only parser of revision files; the CLI, the macro and the tests all call it.
+//! It reports every problem it finds in a file, not just the first. It does no I/O and knows
+//! nothing of other revisions (graph rules live in `graph::check`).
+
+use std::collections::HashMap;
+
+use crate::checksum::Checksum;
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::id::RevisionId;
+use crate::revision::{Revision, Section, SourceInfo};
+
+/// Every header key, in the order files are written.
+pub const HEADER_KEYS: &[&str] =
+    &["revision", "revises", "message", "created", "branch-labels", "depends-on", "transaction"];
+
+const UP_MARKER: &str = "up";
+const DOWN_MARKER: &str = "down";
+
+/// One `-- key: value` line as found.
+struct Field<'a> {
+    value: &'a str,
+    span: Span,
+}
+
+/// The state of a parse: the diagnostics so far and the file's display path.
+struct Parser<'a> {
+    path: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one revision file.
+///
+/// `path` is only used in diagnostics; `bytes` is the whole file. A UTF-8 byte order mark and
+/// CRLF line endings are accepted.
+///
+/// # Errors
+/// Every problem found in the file, each with its line: not UTF-8, a NUL byte, text before the
+/// header, a malformed, unknown or repeated header line, a missing required key, an invalid
+/// value, a missing, repeated or unknown `-- migrate:` marker, an empty up section.
+pub fn parse_revision(path: &str, bytes: &[u8]) -> Result<Revision, Vec<Diagnostic>> {
+    let mut p = Parser { path, diagnostics: Vec::new() };
+    let text = p.decode(bytes).ok_or_else(|| std::mem::take(&mut p.diagnostics))?;
+    let revision = p.parse_text(text);
+    match revision {
+        Some(r) if p.diagnostics.is_empty() => Ok(r),
+        _ => Err(p.diagnostics),
+    }
+}
+
+/// Splits a file into `(1-based line number, line without its line ending)`.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split('\n').enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+/// The word after `-- migrate:` on a marker line, if this is one.
+fn marker(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix("--")?.trim_start();
+    rest.strip_prefix("migrate:").map(str::trim)
+}
+
+/// The byte range of `part` inside `whole` (`part` must be a subslice of `whole`).
+fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    start..start + part.len()
+}
+
+impl<'a> Parser<'a> {
+    fn error(&mut self, code: Code, message: String, span: Option<Span>, label: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(code, message).with_label(self.path, span, label).with_help(help),
+        );
+    }
+
+    /// Checks the encoding and strips a byte order mark.
+    fn decode<'b>(&mut self, bytes: &'b [u8]) -> Option<&'b str> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+                let msg = format!("the file is not valid UTF-8 (byte {} on line {line})", e.valid_up_to());
+                let span = Some(Span { line, start: 0, end: 0, line_text: String::new() });
+                self.error(Code::NotUtf8, msg, span, "", "save the file as UTF-8");
+                return None;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(pos) = text.find('\0') {
+            let line = 1 + text[..pos].matches('\n').count();
+            let span = Some(Span { line, start: 0, end: 0, line_text: String::new() });
+            let msg = format!("the file contains a NUL byte on line {line}");
+            self.error(Code::NulByte, msg, span, "", "remove the NUL byte: revision files are plain SQL text");
+            return None;
+        }
+        Some(text)
+    }
+
+    fn parse_text(&mut self, text: &str) -> Option<Revision> {
+        let mut fields: HashMap<&'static str, Field<'_>> = HashMap::new();
+        let mut body = lines(text);
+        let mut up_line = None;
+        let mut reported_text = false;
+        for (n, line) in body.by_ref() {
+            if let Some(word) = marker(line) {
+                if word == UP_MARKER {
+                    up_line = Some(n);
+                    break;
+                }
+                self.misplaced_marker(n, line, word, "before `-- migrate:up`");
+                continue;
+            }
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            match trimmed.strip_prefix("--") {
+                Some(comment) => self.header_line(n, line, comment, &mut fields),
+                None if !reported_text => {
+                    reported_text = true;
+                    self.error(
+                        Code::TextBeforeHeader,
+                        "text before the header".into(),
+                        Some(Span::whole_line(n, line)),
+                        "only `-- key: value` comments may come before `-- migrate:up`",
+                        "a revision file starts with its header comments (`-- revision: …`), then `-- migrate:up` and the SQL",
+                    );
+                }
+                None => {}
+            }
+        }
+        let sections = up_line.map(|up| self.sections(up, body));
+        self.build(fields, sections)
+    }
+
+    /// Reads one header comment (`comment` is the line after its `--`).
+    fn header_line<'t>(&mut self, n: usize, line: &'t str, comment: &'t str, fields: &mut HashMap<&'static str, Field<'t>>) {
+        let Some((key, value)) = comment.split_once(':') else {
+            return self.malformed(n, line);
+        };
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            return self.malformed(n, line);
+        }
+        let value = value.trim();
+        let range = offset_in(line, value);
+        let span = Span { line: n, start: range.start, end: range.end, line_text: line.to_owned() };
+        let Some(&known) = HEADER_KEYS.iter().find(|k| **k == key) else {
+            let key_span = offset_in(line, key);
+            let span = Span { line: n, start: key_span.start, end: key_span.end, line_text: line.to_owned() };
+            return self.error(
+                Code::UnknownKey,
+                format!("unknown header key `{key}`"),
+                Some(span),
+                "not a header key",
+                &format!("the header keys are: {}; put other comments after `-- migrate:up`", HEADER_KEYS.join(", ")),
+            );
+        };
+        if let Some(first) = fields.get(known) {
+            let msg = format!("header key `{known}` is given twice (first on line {})", first.span.line);
+            return self.error(Code::RepeatedKey, msg, Some(span), "given again here", "keep one line per header key");
+        }
+        fields.insert(known, Field { value, span });
+    }
+
+    fn malformed(&mut self, n: usize, line: &str) {
+        self.error(
+            Code::MalformedHeaderLine,
+            "header comment is not `-- key: value`".into(),
+            Some(Span::whole_line(n, line)),
+            "expected `-- key: value`",
+            "header lines are `-- key: value`; put other comments after `-- migrate:up`",
+        );
+    }
+
+    fn misplaced_marker(&mut self, n: usize, line: &str, word: &str, place: &str) {
+        let span = Some(Span::whole_line(n, line));
+        match word {
+            DOWN_MARKER if place.starts_with("before") => self.error(
+                Code::DownBeforeUp,
+                "`-- migrate:down` comes before `-- migrate:up`".into(),
+                span,
+                "down section starts here",
+                "put the up section first, then `-- migrate:down`",
+            ),
+            UP_MARKER | DOWN_MARKER => self.error(
+                Code::RepeatedSection,
+                format!("`-- migrate:{word}` appears more than once"),
+                span,
+                "repeated marker",
+                "a revision file has one `-- migrate:up` and at most one `-- migrate:down`",
+            ),
+            _ => self.error(
+                Code::UnknownSection,
+                format!("unknown section marker `-- migrate:{word}` {place}"),
+                span,
+                "not `up` or `down`",
+                "the section markers are `-- migrate:up` and `-- migrate:down`",
+            ),
+        }
+    }
+
+    /// Collects the up and down sections after the `-- migrate:up` line.
+    fn sections<'t>(&mut self, up_line: usize, body: impl Iterator<Item = (usize, &'t str)>) -> (Section, Option<Section>) {
+        let mut up = Section { sql: String::new(), first_line: up_line + 1 };
+        let mut down: Option<Section> = None;
+        for (n, line) in body {
+            if let Some(word) = marker(line) {
+                if word == DOWN_MARKER && down.is_none() {
+                    down = Some(Section { sql: String::new(), first_line: n + 1 });
+                } else {
+                    self.misplaced_marker(n, line, word, "in the SQL");
+                }
+                continue;
+            }
+            let section = down.as_mut().unwrap_or(&mut up);
+            section.sql.push_str(line);
+            section.sql.push('\n');
+        }
+        (up, down)
+    }
+
+    /// Checks required keys and values and assembles the revision.
+    fn build(&mut self, mut fields: HashMap<&'static str, Field<'_>>, sections: Option<(Section, Option<Section>)>) -> Option<Revision> {
+        let missing: Vec<&str> = ["revision", "revises", "message"].into_iter().filter(|k| !fields.contains_key(k)).collect();
+        for key in &missing {
+            let help = match *key {
+                "revises" => "add `-- revises:` with the parent ids, comma separated (empty for the first revision)".to_owned(),
+                _ => format!("add a `-- {key}: …` line to the header"),
+            };
+            self.error(Code::MissingKey, format!("the header has no `{key}:` line"), None, "", &help);
+        }
+        if sections.is_none() {
+            self.error(
+                Code::MissingUp,
+                "the file has no `-- migrate:up` line".into(),
+                None,
+                "",
+                "add a line `-- migrate:up` after the header, followed by the SQL that applies this revision",
+            );
+        }
+        let id_span = fields_span(&fields, "revision");
+        let id = fields.remove("revision").and_then(|f| self.id_value(&f, "revision"));
+        let (parents, parent_spans) = fields.get("revises").map(|f| self.id_list(f, "revises")).unwrap_or_default();
+        let (depends_on, depends_on_spans) = fields.get("depends-on").map(|f| self.id_list(f, "depends-on")).unwrap_or_default();
+        let (branch_labels, branch_label_spans) = fields.get("branch-labels").map(|f| self.label_list(f)).unwrap_or_default();
+        let message = fields.get("message").map(|f| self.message_value(f));
+        let created = fields.get("created").and_then(|f| self.created_value(f));
+        let transactional = fields.get("transaction").is_none_or(|f| self.bool_value(f));
+        let (up, down) = sections?;
+        if up.sql.trim().is_empty() && parents.len() < 2 {
+            self.error(
+                Code::EmptyUp,
+                "the up section is empty".into(),
+                Some(Span { line: up.first_line - 1, start: 0, end: 13, line_text: "-- migrate:up".into() }),
+                "nothing follows this marker",
+                "write the SQL under `-- migrate:up`; a comment is enough for a revision that deliberately does nothing",
+            );
+        }
+        let revises_span = fields.get("revises")?.span.clone();
+        let id = id?;
+        let checksum = Checksum::of_up_section(&up.sql);
+        let file_name = self.path.rsplit(['/', '\\']).next().unwrap_or(self.path).to_owned();
+        Some(Revision {
+            id,
+            parents,
+            depends_on,
+            branch_labels,
+            message: message?,
+            created,
+            transactional,
+            up,
+            down,
+            checksum,
+            source: SourceInfo {
+                path: self.path.to_owned(),
+                file_name,
+                id_span: id_span.unwrap_or_else(|| revises_span.clone()),
+                revises_span,
+                parent_spans,
+                depends_on_spans,
+                branch_label_spans,
+            },
+        })
+    }
+
+    fn invalid(&mut self, key: &str, span: Span, why: String, help: &str) {
+        self.error(Code::InvalidValue, format!("invalid `{key}` value: {why}"), Some(span), "invalid value", help);
+    }
+
+    fn id_value(&mut self, f: &Field<'_>, key: &str) -> Option<RevisionId> {
+        match RevisionId::parse(f.value) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                self.invalid(key, f.span.clone(), e.to_string(), "ids are 1–32 characters of a-z, 0-9 and _");
+                None
+            }
+        }
+    }
+
+    /// Splits a comma-separated value into `(item, span)` pairs; an empty value is an empty list.
+    fn items<'t>(&mut self, f: &Field<'t>, key: &str) -> Vec<(&'t str, Span)> {
+        if f.value.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for raw in f.value.split(',') {
+            let item = raw.trim();
+            let range = offset_in(f.value, item);
+            let (start, end) = (f.span.start + range.start, f.span.start + range.end);
+            let span = Span { line: f.span.line, start, end, line_text: f.span.line_text.clone() };
+            if item.is_empty() {
+                self.invalid(key, f.span.clone(), "an empty entry in the list".into(), "separate entries with single commas, no trailing comma");
+            } else if out.iter().any(|(seen, _)| *seen == item) {
+                self.invalid(key, span, format!("`{item}` is listed twice"), "list each entry once");
+            } else {
+                out.push((item, span));
+            }
+        }
+        out
+    }
+
+    fn id_list(&mut self, f: &Field<'_>, key: &str) -> (Vec<RevisionId>, Vec<Span>) {
+        let mut ids = Vec::new();
+        let mut spans = Vec::new();
+        for (item, span) in self.items(f, key) {
+            match RevisionId::parse(item) {
+                Ok(id) => {
+                    ids.push(id);
+                    spans.push(span);
+                }
+                Err(e) => self.invalid(key, span, e.to_string(), "ids are 1–32 characters of a-z, 0-9 and _"),
+            }
+        }
+        (ids, spans)
+    }
+
+    fn label_list(&mut self, f: &Field<'_>) -> (Vec<String>, Vec<Span>) {
+        let mut labels = Vec::new();
+        let mut spans = Vec::new();
+        for (item, span) in self.items(f, "branch-labels") {
+            if item.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                labels.push(item.to_owned());
+                spans.push(span);
+            } else {
+                let why = format!("label `{item}` has characters other than letters, digits, `_` and `-`");
+                self.invalid("branch-labels", span, why, "use a plain name such as `billing`");
+            }
+        }
+        (labels, spans)
+    }
+
+    fn message_value(&mut self, f: &Field<'_>) -> String {
+        if f.value.is_empty() {
+            self.invalid("message", f.span.clone(), "the message is empty".into(), "say in one line what the revision does");
+        }
+        f.value.to_owned()
+    }
+
+    fn created_value(&mut self, f: &Field<'_>) -> Option<String> {
+        match f.value.parse::<jiff::Timestamp>() {
+            Ok(_) => Some(f.value.to_owned()),
+            Err(e) => {
+                self.invalid("created", f.span.clone(), format!("not an RFC 3339 timestamp ({e})"), "write it like 2026-11-22T06:30:00Z, or remove the line");
+                None
+            }
+        }
+    }
+
+    fn bool_value(&mut self, f: &Field<'_>) -> bool {
+        match f.value {
+            "true" => true,
+            "false" => false,
+            other => {
+                self.invalid("transaction", f.span.clone(), format!("`{other}` is not `true` or `false`"), "write `-- transaction: false` to run the revision outside a transaction");
+                true
+            }
+        }
+    }
+}
+
+fn fields_span(fields: &HashMap<&'static str, Field<'_>>, key: &str) -> Option<Span> {
+    fields.get(key).map(|f| f.span.clone())
+}
+
+#[cfg(test)]
+mod tests;

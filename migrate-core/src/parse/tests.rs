@@ -1,0 +1,168 @@
+use super::*;
+
+const GOOD: &str = "-- revision: 4f1c2a9b7e3d
+-- revises: 1a2b3c4d5e6f
+-- message: Add email to users
+-- created: 2026-11-22T06:30:00Z
+
+-- migrate:up
+ALTER TABLE users ADD COLUMN email TEXT;
+
+-- migrate:down
+ALTER TABLE users DROP COLUMN email;
+";
+
+fn errors(text: &[u8]) -> Vec<(Code, Option<usize>)> {
+    let diags = parse_revision("m/x.sql", text).expect_err("should fail");
+    for d in &diags {
+        assert_eq!(d.labels.first().map(|l| l.path.as_str()), Some("m/x.sql"), "{d}");
+        assert!(d.help.is_some(), "every parse error has a hint: {d}");
+    }
+    diags.iter().map(|d| (d.code, d.labels[0].span.as_ref().map(|s| s.line))).collect()
+}
+
+fn with(header_extra: &str) -> String {
+    GOOD.replacen("-- created", &format!("{header_extra}\n-- created"), 1)
+}
+
+#[test]
+fn parses_the_contract_example() {
+    let r = parse_revision("m/x.sql", GOOD.as_bytes()).expect("valid");
+    assert_eq!(r.id.as_str(), "4f1c2a9b7e3d");
+    assert_eq!(r.parents.len(), 1);
+    assert_eq!(r.message, "Add email to users");
+    assert_eq!(r.created.as_deref(), Some("2026-11-22T06:30:00Z"));
+    assert!(r.transactional);
+    assert_eq!(r.up.first_line, 7);
+    assert_eq!(r.up.sql.trim(), "ALTER TABLE users ADD COLUMN email TEXT;");
+    assert_eq!(r.down.as_ref().map(|d| d.first_line), Some(10));
+    assert_eq!(r.source.file_name, "x.sql");
+    assert_eq!(r.source.parent_spans[0].line, 2);
+    assert_eq!(&r.source.parent_spans[0].line_text[r.source.parent_spans[0].start..r.source.parent_spans[0].end], "1a2b3c4d5e6f");
+}
+
+#[test]
+fn optional_keys_and_lists() {
+    let text = with("-- branch-labels: billing, eu-west\n-- depends-on: aa, bb\n-- transaction: false")
+        .replace("-- revises: 1a2b3c4d5e6f", "-- revises: p1, p2 ,p3");
+    let r = parse_revision("x.sql", text.as_bytes()).expect("valid");
+    assert_eq!(r.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>(), ["p1", "p2", "p3"]);
+    assert_eq!(r.depends_on.len(), 2);
+    assert_eq!(r.branch_labels, ["billing", "eu-west"]);
+    assert!(!r.transactional);
+    assert!(r.is_merge());
+}
+
+#[test]
+fn root_has_empty_revises_and_down_is_optional() {
+    let text = "-- revision: root1\n-- revises:\n-- message: first\n-- migrate:up\nCREATE TABLE t (id INT);\n";
+    let r = parse_revision("x.sql", text.as_bytes()).expect("valid");
+    assert!(r.parents.is_empty());
+    assert!(r.down.is_none());
+    assert!(r.created.is_none());
+}
+
+#[test]
+fn bom_and_crlf_are_accepted_with_the_same_checksum() {
+    let crlf = format!("\u{feff}{}", GOOD.replace('\n', "\r\n"));
+    let a = parse_revision("x.sql", GOOD.as_bytes()).expect("valid");
+    let b = parse_revision("x.sql", crlf.as_bytes()).expect("valid with BOM and CRLF");
+    assert_eq!(a.checksum, b.checksum);
+    assert_eq!(a.up, b.up);
+}
+
+#[test]
+fn not_utf8_names_the_line() {
+    let mut bytes = GOOD.as_bytes().to_vec();
+    bytes.splice(140..140, [0xff, 0xfe]);
+    let line = 1 + GOOD.as_bytes()[..140].iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(errors(&bytes), [(Code::NotUtf8, Some(line))]);
+}
+
+#[test]
+fn nul_byte_names_the_line() {
+    let text = GOOD.replace("TEXT;", "TEXT\0;");
+    assert_eq!(errors(text.as_bytes()), [(Code::NulByte, Some(7))]);
+}
+
+#[test]
+fn text_before_header() {
+    let text = format!("SELECT 1;\n{GOOD}");
+    assert_eq!(errors(text.as_bytes()), [(Code::TextBeforeHeader, Some(1))]);
+}
+
+#[test]
+fn malformed_header_line() {
+    assert_eq!(errors(with("-- just a note").as_bytes()), [(Code::MalformedHeaderLine, Some(4))]);
+    assert_eq!(errors(with("-- Note: capitalised").as_bytes()), [(Code::MalformedHeaderLine, Some(4))]);
+}
+
+#[test]
+fn unknown_and_repeated_keys() {
+    assert_eq!(errors(with("-- author: me").as_bytes()), [(Code::UnknownKey, Some(4))]);
+    assert_eq!(errors(with("-- message: again").as_bytes()), [(Code::RepeatedKey, Some(4))]);
+}
+
+#[test]
+fn missing_keys_are_each_reported() {
+    let text = "-- created: 2026-11-22T06:30:00Z\n-- migrate:up\nSELECT 1;\n";
+    assert_eq!(
+        errors(text.as_bytes()),
+        [(Code::MissingKey, None), (Code::MissingKey, None), (Code::MissingKey, None)]
+    );
+}
+
+#[test]
+fn invalid_values() {
+    let bad_id = GOOD.replace("4f1c2a9b7e3d", "Not-An-Id");
+    assert_eq!(errors(bad_id.as_bytes()), [(Code::InvalidValue, Some(1))]);
+    let bad_parent = GOOD.replace("1a2b3c4d5e6f", "ok, BAD");
+    assert_eq!(errors(bad_parent.as_bytes()), [(Code::InvalidValue, Some(2))]);
+    let twice = GOOD.replace("1a2b3c4d5e6f", "aa, aa");
+    assert_eq!(errors(twice.as_bytes()), [(Code::InvalidValue, Some(2))]);
+    let trailing = GOOD.replace("1a2b3c4d5e6f", "aa,");
+    assert_eq!(errors(trailing.as_bytes()), [(Code::InvalidValue, Some(2))]);
+    let created = GOOD.replace("2026-11-22T06:30:00Z", "yesterday");
+    assert_eq!(errors(created.as_bytes()), [(Code::InvalidValue, Some(4))]);
+    assert_eq!(errors(with("-- transaction: no").as_bytes()), [(Code::InvalidValue, Some(4))]);
+    assert_eq!(errors(with("-- branch-labels: a b").as_bytes()), [(Code::InvalidValue, Some(4))]);
+    let empty_msg = GOOD.replace("Add email to users", "");
+    assert_eq!(errors(empty_msg.as_bytes()), [(Code::InvalidValue, Some(3))]);
+}
+
+#[test]
+fn missing_up() {
+    let text = "-- revision: a\n-- revises:\n-- message: m\nSELECT 1;\n";
+    assert_eq!(errors(text.as_bytes()), [(Code::TextBeforeHeader, Some(4)), (Code::MissingUp, None)]);
+    let header_only = "-- revision: a\n-- revises:\n-- message: m\n";
+    assert_eq!(errors(header_only.as_bytes()), [(Code::MissingUp, None)]);
+}
+
+#[test]
+fn markers_out_of_place() {
+    let twice = format!("{GOOD}-- migrate:up\nSELECT 2;\n");
+    assert_eq!(errors(twice.as_bytes()), [(Code::RepeatedSection, Some(11))]);
+    let down_twice = format!("{GOOD}-- migrate:down\n");
+    assert_eq!(errors(down_twice.as_bytes()), [(Code::RepeatedSection, Some(11))]);
+    let unknown = GOOD.replace("-- migrate:down", "-- migrate:sideways");
+    assert_eq!(errors(unknown.as_bytes()), [(Code::UnknownSection, Some(9))]);
+    let down_first = "-- revision: a\n-- revises:\n-- message: m\n-- migrate:down\nDROP TABLE t;\n-- migrate:up\nCREATE TABLE t (id INT);\n";
+    assert_eq!(errors(down_first.as_bytes()), [(Code::DownBeforeUp, Some(4))]);
+}
+
+#[test]
+fn empty_up_is_an_error_except_in_a_merge() {
+    let empty = "-- revision: a\n-- revises: p\n-- message: m\n-- migrate:up\n\n   \n-- migrate:down\nSELECT 1;\n";
+    assert_eq!(errors(empty.as_bytes()), [(Code::EmptyUp, Some(4))]);
+    let merge = empty.replace("-- revises: p", "-- revises: p, q");
+    assert!(parse_revision("x.sql", merge.as_bytes()).is_ok());
+    let comment_only = empty.replace("\n\n   \n-- migrate:down", "\n-- nothing to do on purpose\n-- migrate:down");
+    assert!(parse_revision("x.sql", comment_only.as_bytes()).is_ok());
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported() {
+    let text = "-- revision: BAD\n-- revises: ok\n-- message: m\n-- colour: blue\n-- message: twice\n-- migrate:up\nSELECT 1;\n";
+    let codes: Vec<Code> = errors(text.as_bytes()).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, [Code::UnknownKey, Code::RepeatedKey, Code::InvalidValue]);
+}

@@ -1,0 +1,105 @@
+//! Test and benchmark fixtures: revision files as text, and generated revision graphs.
+//!
+//! Writes only what it is asked to, where it is asked to; it never validates (that is the job
+//! of the code under test).
+
+use std::io;
+use std::path::Path;
+
+/// One revision to write: enough to exercise the graph.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    /// The id.
+    pub id: String,
+    /// The parent ids.
+    pub parents: Vec<String>,
+    /// Extra header lines (e.g. `-- branch-labels: billing`), each ending in `\n`.
+    pub extra_header: String,
+    /// The up SQL.
+    pub up: String,
+}
+
+impl Spec {
+    /// A revision `id` revising `parents`, creating a table named after it.
+    pub fn new(id: &str, parents: &[&str]) -> Self {
+        Self {
+            id: id.to_owned(),
+            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            extra_header: String::new(),
+            up: format!("CREATE TABLE t_{id} (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX i_{id} ON t_{id} (v);\n"),
+        }
+    }
+
+    /// Adds a header line such as `-- branch-labels: billing`.
+    pub fn header(mut self, line: &str) -> Self {
+        self.extra_header.push_str(line);
+        self.extra_header.push('\n');
+        self
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> String {
+        format!(
+            "-- revision: {}\n-- revises: {}\n-- message: create t_{}\n-- created: 2026-11-22T06:30:00Z\n{}\n-- migrate:up\n{}\n-- migrate:down\nDROP TABLE t_{};\n",
+            self.id,
+            self.parents.join(", "),
+            self.id,
+            self.extra_header,
+            self.up,
+            self.id
+        )
+    }
+
+    /// The file name: `<rank>_<id>.sql`, so file-name order is `rank` order.
+    pub fn file_name(&self, rank: usize) -> String {
+        format!("20261122_{rank:06}_{}_create_t_{}.sql", self.id, self.id)
+    }
+}
+
+/// Writes each spec into `dir` (created if needed), named in the given order.
+///
+/// # Errors
+/// Any I/O error creating the folder or a file.
+pub fn write_folder(dir: &Path, specs: &[Spec]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (rank, spec) in specs.iter().enumerate() {
+        std::fs::write(dir.join(spec.file_name(rank)), spec.text())?;
+    }
+    Ok(())
+}
+
+/// `n` revisions on one line of history with a branch of two sides every 50 revisions, each
+/// side 5 revisions long, merged back: a valid graph with a single head.
+pub fn generated_graph(n: usize) -> Vec<Spec> {
+    let id = |i: usize| format!("r{i:06}");
+    let mut specs: Vec<Spec> = Vec::with_capacity(n);
+    let mut tip: Option<String> = None;
+    let mut i = 0;
+    while i < n {
+        if i % 50 == 49 && n - i >= 12 {
+            // Two sides of five, then a merge: 11 revisions.
+            let fork = tip.clone();
+            let mut sides = Vec::new();
+            for _side in 0..2 {
+                let mut at = fork.clone();
+                for _ in 0..5 {
+                    let parents: Vec<&str> = at.iter().map(String::as_str).collect();
+                    specs.push(Spec::new(&id(i), &parents));
+                    at = Some(id(i));
+                    i += 1;
+                }
+                sides.push(at.unwrap_or_default());
+            }
+            let sides: Vec<&str> = sides.iter().map(String::as_str).collect();
+            specs.push(Spec::new(&id(i), &sides));
+            tip = Some(id(i));
+            i += 1;
+            continue;
+        }
+        let parents: Vec<&str> = tip.iter().map(String::as_str).collect();
+        specs.push(Spec::new(&id(i), &parents));
+        tip = Some(id(i));
+        i += 1;
+    }
+    specs
+}
