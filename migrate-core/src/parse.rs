@@ -108,6 +108,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 self.misplaced_marker(n, line, word, "before `-- migrate:up`");
+                reported_text = true; // the section's SQL follows; one error is enough
                 continue;
             }
             let trimmed = line.trim();
