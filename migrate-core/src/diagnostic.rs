@@ -84,6 +84,8 @@ codes! {
     MultipleHeads => "multiple-heads",
     /// A branch label given to more than one revision.
     DuplicateBranchLabel => "duplicate-branch-label",
+    /// `[package.metadata.migrate]` is malformed or names a bad table.
+    InvalidConfig => "invalid-config",
     /// The package's build script does not rerun when a revision file is added.
     MissingRerunIfChanged => "missing-rerun-if-changed",
 }

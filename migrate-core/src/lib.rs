@@ -13,6 +13,7 @@
 //! ```
 
 mod checksum;
+mod config;
 mod diagnostic;
 mod graph;
 mod id;
@@ -24,6 +25,7 @@ mod source;
 mod target;
 
 pub use checksum::Checksum;
+pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_config};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
 pub use graph::{Node, RevisionGraph};
 pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};

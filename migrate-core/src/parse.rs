@@ -124,7 +124,7 @@ impl<'a> Parser<'a> {
                         "text before the header".into(),
                         Some(Span::whole_line(n, line)),
                         "only `-- key: value` comments may come before `-- migrate:up`",
-                        "a revision file starts with its header comments (`-- revision: …`), then `-- migrate:up` and the SQL",
+                        "a revision file starts with its header comments (`-- revision: …`), then a `-- migrate:up` line, then the SQL",
                     );
                 }
                 None => {}

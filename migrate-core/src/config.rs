@@ -1,0 +1,103 @@
+//! `[package.metadata.migrate]`: where the revisions are, the history table's name, a default
+//! database URL. Read from a Cargo.toml's text by the CLI and the macro alike.
+//!
+//! Validates names here, once, so that a bad table name fails the build, not a boot.
+
+use crate::diagnostic::{Code, Diagnostic};
+
+/// The default migrations folder, relative to the package root.
+pub const DEFAULT_DIR: &str = "migrations";
+/// The default history table.
+pub const DEFAULT_TABLE: &str = "migrate_history";
+
+/// The package's migration settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The migrations folder, relative to the package root.
+    pub dir: String,
+    /// The history table: `name` or `schema.name`, each part `[A-Za-z_][A-Za-z0-9_]*`.
+    pub table: String,
+    /// The URL used when neither `--database-url` nor `DATABASE_URL` is given.
+    pub database_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { dir: DEFAULT_DIR.into(), table: DEFAULT_TABLE.into(), database_url: None }
+    }
+}
+
+/// Reads `[package.metadata.migrate]` from a Cargo.toml's text; absent keys take defaults.
+///
+/// # Errors
+/// A [`Code::InvalidConfig`] diagnostic naming `manifest_path` when the TOML does not parse, a
+/// key has the wrong type or is unknown, or the table name is not a plain identifier.
+pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, Diagnostic> {
+    let bad = |msg: String| {
+        Diagnostic::error(Code::InvalidConfig, msg)
+            .with_label(manifest_path, None, "")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\"")
+    };
+    let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
+    let mut config = Config::default();
+    let Some(section) = doc.get("package").and_then(|p| p.get("metadata")).and_then(|m| m.get("migrate")) else {
+        return Ok(config);
+    };
+    let section = section.as_table().ok_or_else(|| bad("[package.metadata.migrate] is not a table".into()))?;
+    for (key, value) in section {
+        let text = value.as_str().ok_or_else(|| bad(format!("[package.metadata.migrate] {key} must be a string")))?;
+        match key.as_str() {
+            "dir" => config.dir = text.to_owned(),
+            "table" => config.table = text.to_owned(),
+            "database-url" => config.database_url = Some(text.to_owned()),
+            other => return Err(bad(format!("unknown key `{other}` in [package.metadata.migrate]"))),
+        }
+    }
+    check_table_name(&config.table).map_err(|why| bad(format!("history table name `{}` is refused: {why}", config.table)))?;
+    Ok(config)
+}
+
+/// Checks a history table name: `name` or `schema.name`, each part 1–63 characters of
+/// `[A-Za-z0-9_]` not starting with a digit. Anything else (quotes, spaces, `;`) is refused
+/// before it can reach SQL.
+///
+/// # Errors
+/// A sentence saying what is wrong with the name.
+pub fn check_table_name(name: &str) -> Result<(), String> {
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() > 2 {
+        return Err("use `table` or `schema.table`".into());
+    }
+    for part in parts {
+        let first_ok = part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if !first_ok || part.len() > 63 || !part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("`{part}` is not an identifier (letters, digits and _, not starting with a digit, at most 63)"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_values() {
+        assert_eq!(read_config("Cargo.toml", "[package]\nname = \"x\"\n"), Ok(Config::default()));
+        let text = "[package]\nname = \"x\"\n[package.metadata.migrate]\ndir = \"db/m\"\ntable = \"app.history\"\ndatabase-url = \"sqlite://dev.db\"\n";
+        let c = read_config("Cargo.toml", text).expect("valid");
+        assert_eq!((c.dir.as_str(), c.table.as_str(), c.database_url.as_deref()), ("db/m", "app.history", Some("sqlite://dev.db")));
+    }
+
+    #[test]
+    fn hostile_table_names_are_refused() {
+        for name in ["x; DROP TABLE users", "a\"b", "", "1abc", "a.b.c", "tab le"] {
+            assert!(check_table_name(name).is_err(), "{name:?}");
+        }
+        let text = "[package.metadata.migrate]\ntable = \"x; DROP TABLE users\"\n";
+        let d = read_config("app/Cargo.toml", text).expect_err("refused");
+        assert_eq!(d.code, Code::InvalidConfig);
+        assert!(d.message.contains("x; DROP TABLE users"));
+        assert!(read_config("Cargo.toml", "[package.metadata.migrate]\ncolour = \"x\"\n").is_err());
+    }
+}

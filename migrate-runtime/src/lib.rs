@@ -1,0 +1,22 @@
+//! migrate-runtime: what an application depends on to embed its revisions and (with the
+//! database half) migrate itself at boot.
+//!
+//! ```ignore
+//! static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migrations!();
+//! ```
+//!
+//! `embed_migrations!` validates the folder at compile time with the same code as
+//! `cargo migrate check` and fails the build on a broken chain.
+
+extern crate self as migrate_runtime;
+
+mod migrations;
+
+pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
+
+/// Embeds a migrations folder, validated at compile time. See [`migrate_macros::embed_migrations`].
+#[cfg(feature = "macros")]
+pub use migrate_macros::embed_migrations;
+
+/// The shared file format, graph and target code, for tools built on the runtime.
+pub use migrate_core as core;
