@@ -38,6 +38,15 @@ impl RevisionGraph {
     /// `revises` or `depends-on`, a cycle, a branch label on two revisions, more than one head
     /// outside distinct named branches.
     pub fn build(revisions: Vec<Revision>) -> Result<Self, Diagnostics> {
+        let (graph, diagnostics) = Self::build_unchecked(revisions);
+        if diagnostics.has_errors() { Err(diagnostics) } else { Ok(graph) }
+    }
+
+    /// Builds the graph and returns it with the diagnostics of every broken rule, so that
+    /// tools can still query a broken graph (first occurrence of a duplicate id or label wins;
+    /// references to unknown ids are left out of the edges; revisions on a cycle are left out
+    /// of the topological order). Use [`RevisionGraph::build`] unless repairing a graph.
+    pub fn build_unchecked(revisions: Vec<Revision>) -> (Self, Diagnostics) {
         let graph = Self::assemble(revisions);
         let mut diagnostics = Diagnostics::default();
         diagnostics.extend(check::check_duplicate_ids(&graph));
@@ -47,7 +56,7 @@ impl RevisionGraph {
         if diagnostics.is_empty() {
             diagnostics.extend(check::check_heads(&graph));
         }
-        if diagnostics.has_errors() { Err(diagnostics) } else { Ok(graph) }
+        (graph, diagnostics)
     }
 
     /// Indexes and links the revisions without judging them (first occurrence of an id or a

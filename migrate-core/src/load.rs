@@ -10,10 +10,13 @@ use crate::graph::RevisionGraph;
 use crate::parse::parse_revision;
 use crate::source::{SourceFile, read_dir};
 
-/// A loaded folder: the graph when it is valid, and every diagnostic (warnings too).
+/// A loaded folder: its graph, and every diagnostic (warnings too).
 #[derive(Debug)]
 pub struct Loaded {
-    /// The validated graph; `None` when there is any error.
+    /// The graph of every revision that parsed, `None` when a file could not be read or
+    /// parsed. It may break graph rules: it is only valid when `diagnostics` has no error
+    /// (see [`Loaded::into_valid_graph`]). Tools use an invalid graph to help repair it, e.g.
+    /// `cargo migrate merge` on a graph with two heads.
     pub graph: Option<RevisionGraph>,
     /// Errors and warnings, in file order.
     pub diagnostics: Diagnostics,
@@ -31,7 +34,7 @@ pub fn load_dir(dir: &Path, display_base: &Path) -> Loaded {
     let loaded = load_files(&files);
     diagnostics.extend(loaded.diagnostics.0);
     Loaded {
-        graph: if diagnostics.iter().any(|d| d.is_error()) { None } else { loaded.graph },
+        graph: if diagnostics.iter().any(|d| d.is_error() && d.code.is_file_level()) { None } else { loaded.graph },
         diagnostics: Diagnostics(diagnostics),
         files: files.into_iter().map(|f| f.path).collect(),
     }
@@ -50,13 +53,22 @@ pub fn load_files(files: &[SourceFile]) -> Loaded {
     let graph = if diagnostics.has_errors() {
         None
     } else {
-        match RevisionGraph::build(revisions) {
-            Ok(g) => Some(g),
-            Err(errors) => {
-                diagnostics.extend(errors.0);
-                None
-            }
-        }
+        let (graph, errors) = RevisionGraph::build_unchecked(revisions);
+        diagnostics.extend(errors.0);
+        Some(graph)
     };
     Loaded { graph, diagnostics, files: files.iter().map(|f| f.path.clone()).collect() }
+}
+
+impl Loaded {
+    /// The graph, if the folder is valid.
+    ///
+    /// # Errors
+    /// Every diagnostic (warnings included) when there is at least one error.
+    pub fn into_valid_graph(self) -> Result<RevisionGraph, Diagnostics> {
+        match self.graph {
+            Some(graph) if !self.diagnostics.has_errors() => Ok(graph),
+            _ => Err(self.diagnostics),
+        }
+    }
 }

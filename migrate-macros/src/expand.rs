@@ -20,10 +20,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let rel_dir = dir.map_or(config.dir.clone(), LitStr::value);
     let loaded = load_dir(&root.join(&rel_dir), &root);
     let tracked: Vec<TokenStream> = loaded.files.iter().map(|p| track(p)).collect();
-    let graph = match loaded.graph {
-        Some(graph) => graph,
-        None => return Err(combine(loaded.diagnostics.iter().filter(|d| d.is_error()))),
-    };
+    let graph = loaded.into_valid_graph().map_err(|d| combine(d.iter().filter(|d| d.is_error())))?;
     let revisions = graph.topological_order().iter().map(|&n| revision(graph.revision(n)));
     let table = &config.table;
     let manifest_track = manifest.exists().then(|| track(&manifest));

@@ -1,8 +1,12 @@
 //! migrate-runtime: what an application depends on to embed its revisions and (with the
 //! database half) migrate itself at boot.
 //!
-//! ```ignore
-//! static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migrations!();
+//! ```
+//! // `embed_migrations!()` reads `[package.metadata.migrate] dir` (default `migrations`);
+//! // a path names a folder relative to the package root.
+//! static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migrations!("tests/fixtures/valid");
+//!
+//! assert_eq!(MIGRATIONS.heads()[0].id, "d4");
 //! ```
 //!
 //! `embed_migrations!` validates the folder at compile time with the same code as

@@ -1,0 +1,43 @@
+//! The macro's embedded table equals what migrate-core loads from the same folder: the
+//! compile-time and run-time views of a folder cannot drift apart.
+
+use std::path::Path;
+
+use migrate_runtime::{Migrations, embed_migrations};
+
+static VALID: Migrations = embed_migrations!("tests/fixtures/valid");
+
+#[test]
+fn embedded_equals_what_core_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded = migrate_runtime::core::load_dir(&root.join("tests/fixtures/valid"), root);
+    let graph = loaded.graph.expect("the fixture is valid");
+    assert_eq!(VALID.len(), graph.len());
+    for (embedded, &node) in VALID.revisions().iter().zip(graph.topological_order()) {
+        let r = graph.revision(node);
+        assert_eq!(embedded.id, r.id.as_str());
+        assert_eq!(embedded.parents, r.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>());
+        assert_eq!(embedded.depends_on, r.depends_on.iter().map(|p| p.as_str()).collect::<Vec<_>>());
+        assert_eq!(embedded.branch_labels, r.branch_labels);
+        assert_eq!(embedded.message, r.message);
+        assert_eq!(embedded.transactional, r.transactional);
+        assert_eq!(embedded.up.sql, r.up.sql);
+        assert_eq!(embedded.up.first_line as usize, r.up.first_line);
+        assert_eq!(embedded.down.map(|d| d.sql), r.down.as_ref().map(|d| d.sql.as_str()));
+        assert_eq!(embedded.checksum, r.checksum.0);
+        assert_eq!(embedded.path, r.source.path);
+    }
+}
+
+#[test]
+fn embedded_in_topological_order_with_metadata() {
+    let ids: Vec<&str> = VALID.revisions().iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["a1", "b2", "c3", "d4"]);
+    assert_eq!(VALID.heads().iter().map(|r| r.id).collect::<Vec<_>>(), ["d4"]);
+    let b2 = VALID.get("b2").expect("b2");
+    assert!(b2.down.is_none(), "b2 is irreversible");
+    assert_eq!(b2.up.sql.trim_end(), "ALTER TABLE users ADD COLUMN email TEXT; -- a comment; with a semicolon");
+    assert!(!VALID.get("c3").expect("c3").transactional);
+    assert_eq!(VALID.table(), "migrate_history");
+    assert_eq!(VALID.dir(), "tests/fixtures/valid");
+}
