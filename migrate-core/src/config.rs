@@ -53,7 +53,8 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
             other => return Err(bad(format!("unknown key `{other}` in [package.metadata.migrate]"))),
         }
     }
-    check_table_name(&config.table).map_err(|why| bad(format!("history table name `{}` is refused: {why}", config.table)))?;
+    check_table_name(&config.table)
+        .map_err(|why| bad(format!("history table name `{}` is refused: {why}", config.table)))?;
     Ok(config)
 }
 
@@ -71,7 +72,9 @@ pub fn check_table_name(name: &str) -> Result<(), String> {
     for part in parts {
         let first_ok = part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         if !first_ok || part.len() > 63 || !part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("`{part}` is not an identifier (letters, digits and _, not starting with a digit, at most 63)"));
+            return Err(format!(
+                "`{part}` is not an identifier (letters, digits and _, not starting with a digit, at most 63)"
+            ));
         }
     }
     Ok(())
@@ -86,7 +89,10 @@ mod tests {
         assert_eq!(read_config("Cargo.toml", "[package]\nname = \"x\"\n"), Ok(Config::default()));
         let text = "[package]\nname = \"x\"\n[package.metadata.migrate]\ndir = \"db/m\"\ntable = \"app.history\"\ndatabase-url = \"sqlite://dev.db\"\n";
         let c = read_config("Cargo.toml", text).expect("valid");
-        assert_eq!((c.dir.as_str(), c.table.as_str(), c.database_url.as_deref()), ("db/m", "app.history", Some("sqlite://dev.db")));
+        assert_eq!(
+            (c.dir.as_str(), c.table.as_str(), c.database_url.as_deref()),
+            ("db/m", "app.history", Some("sqlite://dev.db"))
+        );
     }
 
     #[test]

@@ -72,7 +72,8 @@ impl RevisionGraph {
                 labels.entry(label.clone()).or_insert(i);
             }
         }
-        let resolve = |ids: &[crate::RevisionId]| ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect::<Vec<_>>();
+        let resolve =
+            |ids: &[crate::RevisionId]| ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect::<Vec<_>>();
         let parents: Vec<Vec<Node>> = revisions.iter().map(|r| resolve(&r.parents)).collect();
         let depends_on: Vec<Vec<Node>> = revisions.iter().map(|r| resolve(&r.depends_on)).collect();
         let mut children = vec![Vec::new(); n];
@@ -82,7 +83,8 @@ impl RevisionGraph {
             depends_on[i].iter().for_each(|&d| dependents[d].push(i));
         }
         let heads = (0..n).filter(|&i| children[i].is_empty()).collect();
-        let mut graph = Self { revisions, index, labels, parents, depends_on, children, dependents, order: Vec::new(), heads };
+        let mut graph =
+            Self { revisions, index, labels, parents, depends_on, children, dependents, order: Vec::new(), heads };
         graph.order = graph.compute_order();
         graph
     }

@@ -68,9 +68,7 @@ fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
 
 impl<'a> Parser<'a> {
     fn error(&mut self, code: Code, message: String, span: Option<Span>, label: &str, help: &str) {
-        self.diagnostics.push(
-            Diagnostic::error(code, message).with_label(self.path, span, label).with_help(help),
-        );
+        self.diagnostics.push(Diagnostic::error(code, message).with_label(self.path, span, label).with_help(help));
     }
 
     /// Checks the encoding and strips a byte order mark.
@@ -135,7 +133,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one header comment (`comment` is the line after its `--`).
-    fn header_line<'t>(&mut self, n: usize, line: &'t str, comment: &'t str, fields: &mut HashMap<&'static str, Field<'t>>) {
+    fn header_line<'t>(
+        &mut self,
+        n: usize,
+        line: &'t str,
+        comment: &'t str,
+        fields: &mut HashMap<&'static str, Field<'t>>,
+    ) {
         let Some((key, value)) = comment.split_once(':') else {
             return self.malformed(n, line);
         };
@@ -202,7 +206,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Collects the up and down sections after the `-- migrate:up` line.
-    fn sections<'t>(&mut self, up_line: usize, body: impl Iterator<Item = (usize, &'t str)>) -> (Section, Option<Section>) {
+    fn sections<'t>(
+        &mut self,
+        up_line: usize,
+        body: impl Iterator<Item = (usize, &'t str)>,
+    ) -> (Section, Option<Section>) {
         let mut up = Section { sql: String::new(), first_line: up_line + 1 };
         let mut down: Option<Section> = None;
         for (n, line) in body {
@@ -222,11 +230,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Checks required keys and values and assembles the revision.
-    fn build(&mut self, mut fields: HashMap<&'static str, Field<'_>>, sections: Option<(Section, Option<Section>)>) -> Option<Revision> {
-        let missing: Vec<&str> = ["revision", "revises", "message"].into_iter().filter(|k| !fields.contains_key(k)).collect();
+    fn build(
+        &mut self,
+        mut fields: HashMap<&'static str, Field<'_>>,
+        sections: Option<(Section, Option<Section>)>,
+    ) -> Option<Revision> {
+        let missing: Vec<&str> =
+            ["revision", "revises", "message"].into_iter().filter(|k| !fields.contains_key(k)).collect();
         for key in &missing {
             let help = match *key {
-                "revises" => "add `-- revises:` with the parent ids, comma separated (empty for the first revision)".to_owned(),
+                "revises" => {
+                    "add `-- revises:` with the parent ids, comma separated (empty for the first revision)".to_owned()
+                }
                 _ => format!("add a `-- {key}: …` line to the header"),
             };
             self.error(Code::MissingKey, format!("the header has no `{key}:` line"), None, "", &help);
@@ -243,8 +258,10 @@ impl<'a> Parser<'a> {
         let id_span = fields_span(&fields, "revision");
         let id = fields.remove("revision").and_then(|f| self.id_value(&f, "revision"));
         let (parents, parent_spans) = fields.get("revises").map(|f| self.id_list(f, "revises")).unwrap_or_default();
-        let (depends_on, depends_on_spans) = fields.get("depends-on").map(|f| self.id_list(f, "depends-on")).unwrap_or_default();
-        let (branch_labels, branch_label_spans) = fields.get("branch-labels").map(|f| self.label_list(f)).unwrap_or_default();
+        let (depends_on, depends_on_spans) =
+            fields.get("depends-on").map(|f| self.id_list(f, "depends-on")).unwrap_or_default();
+        let (branch_labels, branch_label_spans) =
+            fields.get("branch-labels").map(|f| self.label_list(f)).unwrap_or_default();
         let message = fields.get("message").map(|f| self.message_value(f));
         let created = fields.get("created").and_then(|f| self.created_value(f));
         let transactional = fields.get("transaction").is_none_or(|f| self.bool_value(f));
@@ -311,7 +328,12 @@ impl<'a> Parser<'a> {
             let (start, end) = (f.span.start + range.start, f.span.start + range.end);
             let span = Span { line: f.span.line, start, end, line_text: f.span.line_text.clone() };
             if item.is_empty() {
-                self.invalid(key, f.span.clone(), "an empty entry in the list".into(), "separate entries with single commas, no trailing comma");
+                self.invalid(
+                    key,
+                    f.span.clone(),
+                    "an empty entry in the list".into(),
+                    "separate entries with single commas, no trailing comma",
+                );
             } else if out.iter().any(|(seen, _)| *seen == item) {
                 self.invalid(key, span, format!("`{item}` is listed twice"), "list each entry once");
             } else {
@@ -353,7 +375,12 @@ impl<'a> Parser<'a> {
 
     fn message_value(&mut self, f: &Field<'_>) -> String {
         if f.value.is_empty() {
-            self.invalid("message", f.span.clone(), "the message is empty".into(), "say in one line what the revision does");
+            self.invalid(
+                "message",
+                f.span.clone(),
+                "the message is empty".into(),
+                "say in one line what the revision does",
+            );
         }
         f.value.to_owned()
     }
@@ -362,7 +389,12 @@ impl<'a> Parser<'a> {
         match f.value.parse::<jiff::Timestamp>() {
             Ok(_) => Some(f.value.to_owned()),
             Err(e) => {
-                self.invalid("created", f.span.clone(), format!("not an RFC 3339 timestamp ({e})"), "write it like 2026-11-22T06:30:00Z, or remove the line");
+                self.invalid(
+                    "created",
+                    f.span.clone(),
+                    format!("not an RFC 3339 timestamp ({e})"),
+                    "write it like 2026-11-22T06:30:00Z, or remove the line",
+                );
                 None
             }
         }
@@ -373,7 +405,12 @@ impl<'a> Parser<'a> {
             "true" => true,
             "false" => false,
             other => {
-                self.invalid("transaction", f.span.clone(), format!("`{other}` is not `true` or `false`"), "write `-- transaction: false` to run the revision outside a transaction");
+                self.invalid(
+                    "transaction",
+                    f.span.clone(),
+                    format!("`{other}` is not `true` or `false`"),
+                    "write `-- transaction: false` to run the revision outside a transaction",
+                );
                 true
             }
         }

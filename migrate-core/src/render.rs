@@ -46,7 +46,9 @@ pub fn render_revision(r: &NewRevision) -> String {
         out.push_str("-- transaction: false\n");
     }
     let up = r.up.clone().unwrap_or_else(|| "-- Write the SQL that applies this revision here.\n".into());
-    let down = r.down.clone().unwrap_or_else(|| "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.\n".into());
+    let down = r.down.clone().unwrap_or_else(|| {
+        "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.\n".into()
+    });
     out.push_str(&format!("\n-- migrate:up\n{}\n-- migrate:down\n{}", ensure_newline(up), ensure_newline(down)));
     out
 }

@@ -33,8 +33,9 @@ pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagno
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            let d = Diagnostic::error(Code::MissingDir, format!("cannot read the migrations folder `{}`: {e}", shown(dir)))
-                .with_help("run `cargo migrate init` to create it, or set `dir` in [package.metadata.migrate]");
+            let d =
+                Diagnostic::error(Code::MissingDir, format!("cannot read the migrations folder `{}`: {e}", shown(dir)))
+                    .with_help("run `cargo migrate init` to create it, or set `dir` in [package.metadata.migrate]");
             return (Vec::new(), vec![d]);
         }
     };
@@ -42,7 +43,9 @@ pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagno
     for entry in entries {
         match entry {
             Ok(entry) => paths.push(entry.path()),
-            Err(e) => diagnostics.push(Diagnostic::error(Code::UnreadableFile, format!("cannot list `{}`: {e}", shown(dir)))),
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(Code::UnreadableFile, format!("cannot list `{}`: {e}", shown(dir))))
+            }
         }
     }
     paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
@@ -54,9 +57,12 @@ pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagno
         }
         if path.is_dir() || path.extension().is_none_or(|e| e != "sql") {
             diagnostics.push(
-                Diagnostic::warning(Code::NotARevisionFile, format!("`{}` is not a revision file and is ignored", shown(&path)))
-                    .with_label(shown(&path), None, "")
-                    .with_help("revision files end in `.sql`; move other files out of the migrations folder"),
+                Diagnostic::warning(
+                    Code::NotARevisionFile,
+                    format!("`{}` is not a revision file and is ignored", shown(&path)),
+                )
+                .with_label(shown(&path), None, "")
+                .with_help("revision files end in `.sql`; move other files out of the migrations folder"),
             );
             continue;
         }

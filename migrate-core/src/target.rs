@@ -47,7 +47,9 @@ pub enum Resolved {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
     /// The text is not a target.
-    #[error("`{text}` is not a target; use head, heads, base, a revision id or prefix, +N, -N, REV+N, LABEL@head or LABEL@base")]
+    #[error(
+        "`{text}` is not a target; use head, heads, base, a revision id or prefix, +N, -N, REV+N, LABEL@head or LABEL@base"
+    )]
     Syntax {
         /// What was given.
         text: String,
@@ -126,7 +128,9 @@ pub fn parse_target(text: &str) -> Result<Target, TargetError> {
             _ => Err(syntax()),
         };
     }
-    if let Some(pos) = t.rfind(['+', '-']).filter(|&p| t[p + 1..].chars().all(|c| c.is_ascii_digit()) && p + 1 < t.len()) {
+    if let Some(pos) =
+        t.rfind(['+', '-']).filter(|&p| t[p + 1..].chars().all(|c| c.is_ascii_digit()) && p + 1 < t.len())
+    {
         let count: i64 = t[pos + 1..].parse().map_err(|_| syntax())?;
         let steps = if t.as_bytes()[pos] == b'-' { -count } else { count };
         let from = (pos > 0).then(|| t[..pos].to_owned());
@@ -202,9 +206,10 @@ impl RevisionGraph {
             Target::Base => Ok(Resolved::Base),
             Target::Revision(text) => self.find(text).map(|n| Resolved::Nodes(vec![n])),
             Target::LabelHead(label) => self.label_head(label).map(|n| Resolved::Nodes(vec![n])),
-            Target::LabelBase(label) => {
-                self.labeled(label).map(Resolved::LabelBase).ok_or_else(|| TargetError::Unknown { text: format!("{label}@base") })
-            }
+            Target::LabelBase(label) => self
+                .labeled(label)
+                .map(Resolved::LabelBase)
+                .ok_or_else(|| TargetError::Unknown { text: format!("{label}@base") }),
             Target::Relative { from, steps } => {
                 let start = match from {
                     Some(text) => Some(self.find(text)?),
@@ -238,28 +243,59 @@ impl RevisionGraph {
         let name = |n: Option<Node>| n.map_or("base".to_owned(), |n| self.revision(n).id.to_string());
         for taken in 0..steps.unsigned_abs() {
             let remaining = steps.unsigned_abs() - taken;
-            let straight = |why: String, suggestion: String, direction| TargetError::NotStraight { direction, at: name(at), why, suggestion };
+            let straight = |why: String, suggestion: String, direction| TargetError::NotStraight {
+                direction,
+                at: name(at),
+                why,
+                suggestion,
+            };
             at = if steps > 0 {
                 let next: Vec<Node> = match at {
                     Some(n) => self.children(n).to_vec(),
                     None => self.bases(),
                 };
                 match next.as_slice() {
-                    [] => return Err(straight(format!("it is a head, {remaining} step(s) short"), "head".into(), "forward")),
+                    [] => {
+                        return Err(straight(
+                            format!("it is a head, {remaining} step(s) short"),
+                            "head".into(),
+                            "forward",
+                        ));
+                    }
                     [one] if self.parents(*one).len() > 1 => {
-                        return Err(straight(format!("`{}` is a merge revision", self.revision(*one).id), self.revision(*one).id.to_string(), "forward"));
+                        return Err(straight(
+                            format!("`{}` is a merge revision", self.revision(*one).id),
+                            self.revision(*one).id.to_string(),
+                            "forward",
+                        ));
                     }
                     [one] => Some(*one),
-                    many => return Err(straight(format!("it branches into {}", self.ids(many).join(", ")), "one of those ids or LABEL@head".into(), "forward")),
+                    many => {
+                        return Err(straight(
+                            format!("it branches into {}", self.ids(many).join(", ")),
+                            "one of those ids or LABEL@head".into(),
+                            "forward",
+                        ));
+                    }
                 }
             } else {
                 let Some(n) = at else {
-                    return Err(straight(format!("nothing is below base ({remaining} step(s) short)"), "base".into(), "back"));
+                    return Err(straight(
+                        format!("nothing is below base ({remaining} step(s) short)"),
+                        "base".into(),
+                        "back",
+                    ));
                 };
                 match self.parents(n) {
                     [] => None,
                     [one] => Some(*one),
-                    many => return Err(straight(format!("it is a merge of {}", self.ids(many).join(", ")), "one of those ids".into(), "back")),
+                    many => {
+                        return Err(straight(
+                            format!("it is a merge of {}", self.ids(many).join(", ")),
+                            "one of those ids".into(),
+                            "back",
+                        ));
+                    }
                 }
             };
         }

@@ -44,7 +44,9 @@ fn package_root() -> syn::Result<PathBuf> {
     std::env::var_os(MANIFEST_DIR_OVERRIDE)
         .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
         .map(PathBuf::from)
-        .ok_or_else(|| syn::Error::new(Span::call_site(), "embed_migrations! needs CARGO_MANIFEST_DIR; build with cargo"))
+        .ok_or_else(|| {
+            syn::Error::new(Span::call_site(), "embed_migrations! needs CARGO_MANIFEST_DIR; build with cargo")
+        })
 }
 
 fn read_package_config(manifest: &Path) -> syn::Result<Config> {
@@ -59,7 +61,8 @@ fn read_package_config(manifest: &Path) -> syn::Result<Config> {
 /// One `syn::Error` holding every diagnostic: rustc prints each as its own error.
 fn combine<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> syn::Error {
     let mut errors = diagnostics.map(|d| syn::Error::new(Span::call_site(), d.render_compact()));
-    let mut first = errors.next().unwrap_or_else(|| syn::Error::new(Span::call_site(), "the migrations folder is invalid"));
+    let mut first =
+        errors.next().unwrap_or_else(|| syn::Error::new(Span::call_site(), "the migrations folder is invalid"));
     errors.for_each(|e| first.combine(e));
     first
 }

@@ -49,7 +49,11 @@ pub struct Migrations {
 impl Migrations {
     /// Used by `embed_migrations!`; not a stable API.
     #[doc(hidden)]
-    pub const fn __from_embedded(revisions: &'static [EmbeddedRevision], table: &'static str, dir: &'static str) -> Self {
+    pub const fn __from_embedded(
+        revisions: &'static [EmbeddedRevision],
+        table: &'static str,
+        dir: &'static str,
+    ) -> Self {
         Self { revisions, table, dir }
     }
 
@@ -66,7 +70,8 @@ impl Migrations {
     /// The revisions no other embedded revision revises (one, unless the folder has named
     /// branches), in embedded order.
     pub fn heads(&self) -> Vec<&'static EmbeddedRevision> {
-        let revised: std::collections::HashSet<&str> = self.revisions.iter().flat_map(|r| r.parents.iter().copied()).collect();
+        let revised: std::collections::HashSet<&str> =
+            self.revisions.iter().flat_map(|r| r.parents.iter().copied()).collect();
         self.revisions.iter().filter(|r| !revised.contains(r.id)).collect()
     }
 

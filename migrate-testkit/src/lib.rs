@@ -103,3 +103,42 @@ pub fn generated_graph(n: usize) -> Vec<Spec> {
     }
     specs
 }
+
+/// Timing for benchmark binaries: median, min and max of repeated runs (never used in tests).
+pub mod timing {
+    use std::time::{Duration, Instant};
+
+    /// The spread of repeated runs.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Stats {
+        /// Median.
+        pub median: Duration,
+        /// Fastest run.
+        pub min: Duration,
+        /// Slowest run.
+        pub max: Duration,
+    }
+
+    /// Runs `f` once to warm up, then `runs` times, timing each run.
+    pub fn measure(runs: usize, mut f: impl FnMut()) -> Stats {
+        f();
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        Stats { median: times[times.len() / 2], min: times[0], max: times[times.len() - 1] }
+    }
+
+    /// A markdown table row: `| what | median ms | min–max ms | target |`.
+    pub fn row(what: &str, s: Stats, target: &str) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        format!("| {what} | {:.2} | {:.2}–{:.2} | {target} |", ms(s.median), ms(s.min), ms(s.max))
+    }
+
+    /// The table header matching [`row`].
+    pub const HEADER: &str = "| what | median (ms) | min–max (ms) | target |\n|---|---:|---:|---|";
+}

@@ -117,12 +117,15 @@ fn cycle_diagnostic(g: &RevisionGraph, cycle: &[Node]) -> Diagnostic {
     for (k, &n) in cycle.iter().enumerate() {
         let next = &g.revisions[cycle[(k + 1) % cycle.len()]];
         let r = &g.revisions[n];
-        let span = r.parents.iter().position(|p| *p == next.id).map(|p| r.source.parent_spans[p].clone()).or_else(|| {
-            r.depends_on.iter().position(|p| *p == next.id).map(|p| r.source.depends_on_spans[p].clone())
-        });
+        let span =
+            r.parents.iter().position(|p| *p == next.id).map(|p| r.source.parent_spans[p].clone()).or_else(|| {
+                r.depends_on.iter().position(|p| *p == next.id).map(|p| r.source.depends_on_spans[p].clone())
+            });
         d = d.with_label(&r.source.path, span, format!("`{}` points back to `{}`", r.id, next.id));
     }
-    d.with_help("a revision must revise (or depend on) an older one; fix the `revises:` line that points at a later revision")
+    d.with_help(
+        "a revision must revise (or depend on) an older one; fix the `revises:` line that points at a later revision",
+    )
 }
 
 /// A branch label names one revision only: `LABEL@head` must have one meaning.
@@ -156,17 +159,25 @@ pub(super) fn check_heads(g: &RevisionGraph) -> Vec<Diagnostic> {
         .heads
         .iter()
         .enumerate()
-        .filter(|(k, _)| !lineages[*k].iter().any(|l| lineages.iter().enumerate().all(|(j, other)| j == *k || !other.contains(l))))
+        .filter(|(k, _)| {
+            !lineages[*k].iter().any(|l| lineages.iter().enumerate().all(|(j, other)| j == *k || !other.contains(l)))
+        })
         .map(|(_, &h)| h)
         .collect();
     if unlabeled.is_empty() {
         return Vec::new();
     }
-    let listed: Vec<String> = unlabeled.iter().map(|&h| format!("`{}` ({})", g.revisions[h].id, g.revisions[h].message)).collect();
+    let listed: Vec<String> =
+        unlabeled.iter().map(|&h| format!("`{}` ({})", g.revisions[h].id, g.revisions[h].message)).collect();
     let message = if unlabeled.len() == g.heads.len() {
         format!("the revision graph has {} heads: {}", g.heads.len(), listed.join(", "))
     } else {
-        format!("the revision graph has {} heads, and {} not on a named branch of their own: {}", g.heads.len(), unlabeled.len(), listed.join(", "))
+        format!(
+            "the revision graph has {} heads, and {} not on a named branch of their own: {}",
+            g.heads.len(),
+            unlabeled.len(),
+            listed.join(", ")
+        )
     };
     let mut d = Diagnostic::error(Code::MultipleHeads, message);
     for &h in &unlabeled {

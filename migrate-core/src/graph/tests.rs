@@ -7,7 +7,9 @@ pub(crate) fn graph_of(specs: &[Spec]) -> Result<RevisionGraph, crate::Diagnosti
     let revisions = specs
         .iter()
         .enumerate()
-        .map(|(rank, s)| parse_revision(&format!("migrations/{}", s.file_name(rank)), s.text().as_bytes()).expect("valid file"))
+        .map(|(rank, s)| {
+            parse_revision(&format!("migrations/{}", s.file_name(rank)), s.text().as_bytes()).expect("valid file")
+        })
         .collect();
     RevisionGraph::build(revisions)
 }
@@ -72,9 +74,18 @@ fn labeled_branches_may_each_have_a_head() {
     let g = graph_of(&specs).expect("two named branches are valid");
     assert_eq!(ids(&g, g.heads()), ["b", "d"]);
     // A branch off a labeled line needs its own label, and the line after it needs one too.
-    let off_main = [Spec::new("a", &[]).header("-- branch-labels: main"), Spec::new("b", &["a"]), Spec::new("c", &["a"]).header("-- branch-labels: side")];
+    let off_main = [
+        Spec::new("a", &[]).header("-- branch-labels: main"),
+        Spec::new("b", &["a"]),
+        Spec::new("c", &["a"]).header("-- branch-labels: side"),
+    ];
     let diags = graph_of(&off_main).expect_err("`b` shares `main` with `c`");
-    assert!(diags.iter().next().is_some_and(|d| d.code == Code::MultipleHeads && d.message.contains("`b`") && !d.message.contains("`c`")));
+    assert!(
+        diags
+            .iter()
+            .next()
+            .is_some_and(|d| d.code == Code::MultipleHeads && d.message.contains("`b`") && !d.message.contains("`c`"))
+    );
 }
 
 #[test]
@@ -103,7 +114,13 @@ fn dangling_parent_and_dependency_name_the_line() {
 
 #[test]
 fn cycles_are_printed_in_full() {
-    let specs = [Spec::new("a", &[]), Spec::new("b", &["a", "d"]), Spec::new("c", &["b"]), Spec::new("d", &["c"]), Spec::new("e", &["d"])];
+    let specs = [
+        Spec::new("a", &[]),
+        Spec::new("b", &["a", "d"]),
+        Spec::new("c", &["b"]),
+        Spec::new("d", &["c"]),
+        Spec::new("e", &["d"]),
+    ];
     let diags = graph_of(&specs).expect_err("cycle");
     let d = diags.iter().find(|d| d.code == Code::Cycle).expect("cycle diagnostic");
     assert!(d.message.contains("`b` → `d` → `c` → `b`"), "{}", d.message);
@@ -118,7 +135,8 @@ fn cycles_are_printed_in_full() {
 
 #[test]
 fn a_branch_label_names_one_revision() {
-    let specs = [Spec::new("a", &[]).header("-- branch-labels: x"), Spec::new("b", &["a"]).header("-- branch-labels: x")];
+    let specs =
+        [Spec::new("a", &[]).header("-- branch-labels: x"), Spec::new("b", &["a"]).header("-- branch-labels: x")];
     assert_eq!(codes(&specs), [Code::DuplicateBranchLabel]);
 }
 
@@ -126,7 +144,14 @@ fn a_branch_label_names_one_revision() {
 fn all_errors_are_collected() {
     let mut dup = Spec::new("a", &[]);
     dup.up = "SELECT 1;".into();
-    let specs = [Spec::new("a", &[]), dup, Spec::new("b", &["nope"]), Spec::new("c", &["c"]), Spec::new("d", &["a"]).header("-- branch-labels: l"), Spec::new("e", &["d"]).header("-- branch-labels: l")];
+    let specs = [
+        Spec::new("a", &[]),
+        dup,
+        Spec::new("b", &["nope"]),
+        Spec::new("c", &["c"]),
+        Spec::new("d", &["a"]).header("-- branch-labels: l"),
+        Spec::new("e", &["d"]).header("-- branch-labels: l"),
+    ];
     let mut found = codes(&specs);
     found.sort_by_key(|c| c.as_str());
     assert_eq!(found, [Code::Cycle, Code::DanglingParent, Code::DuplicateBranchLabel, Code::DuplicateId]);
@@ -134,7 +159,12 @@ fn all_errors_are_collected() {
 
 #[test]
 fn ancestors_and_descendants() {
-    let specs = [Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["a"]).header("-- branch-labels: side"), Spec::new("d", &["b"]).header("-- depends-on: c").header("-- branch-labels: main")];
+    let specs = [
+        Spec::new("a", &[]),
+        Spec::new("b", &["a"]),
+        Spec::new("c", &["a"]).header("-- branch-labels: side"),
+        Spec::new("d", &["b"]).header("-- depends-on: c").header("-- branch-labels: main"),
+    ];
     let g = graph_of(&specs).expect("valid");
     let d = g.node("d").expect("d");
     let with = g.ancestors(&[d], true);

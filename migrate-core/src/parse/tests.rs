@@ -38,7 +38,10 @@ fn parses_the_contract_example() {
     assert_eq!(r.down.as_ref().map(|d| d.first_line), Some(10));
     assert_eq!(r.source.file_name, "x.sql");
     assert_eq!(r.source.parent_spans[0].line, 2);
-    assert_eq!(&r.source.parent_spans[0].line_text[r.source.parent_spans[0].start..r.source.parent_spans[0].end], "1a2b3c4d5e6f");
+    assert_eq!(
+        &r.source.parent_spans[0].line_text[r.source.parent_spans[0].start..r.source.parent_spans[0].end],
+        "1a2b3c4d5e6f"
+    );
 }
 
 #[test]
@@ -106,10 +109,7 @@ fn unknown_and_repeated_keys() {
 #[test]
 fn missing_keys_are_each_reported() {
     let text = "-- created: 2026-11-22T06:30:00Z\n-- migrate:up\nSELECT 1;\n";
-    assert_eq!(
-        errors(text.as_bytes()),
-        [(Code::MissingKey, None), (Code::MissingKey, None), (Code::MissingKey, None)]
-    );
+    assert_eq!(errors(text.as_bytes()), [(Code::MissingKey, None), (Code::MissingKey, None), (Code::MissingKey, None)]);
 }
 
 #[test]

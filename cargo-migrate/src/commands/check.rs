@@ -1,0 +1,56 @@
+//! `cargo migrate check`: every file and graph rule, all problems at once; exit 1 on any
+//! error. Also warns when the build script would miss added or deleted revision files.
+
+use migrate_core::{Code, Diagnostic};
+use serde_json::json;
+
+use crate::context::Context;
+use crate::exit::Failure;
+
+/// The line `cargo migrate init` puts in build.rs.
+pub fn rerun_line(dir: &str) -> String {
+    format!("cargo:rerun-if-changed={dir}")
+}
+
+/// Runs `check`.
+pub fn exec(ctx: &Context) -> Result<(), Failure> {
+    let loaded = ctx.load();
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(check_build_script(ctx));
+    let revisions = loaded.graph.as_ref().map_or(0, |g| g.len());
+    let heads = loaded.graph.as_ref().map_or(0, |g| g.heads().len());
+    if ctx.json() {
+        crate::output::print_json(&json!({
+            "ok": !diagnostics.has_errors(),
+            "revisions": revisions,
+            "heads": heads,
+            "diagnostics": diagnostics.iter().map(crate::output::diagnostic_json).collect::<Vec<_>>(),
+        }));
+        return if diagnostics.has_errors() { Err(Failure::Silent) } else { Ok(()) };
+    }
+    if diagnostics.has_errors() {
+        return Err(Failure::Invalid(diagnostics));
+    }
+    ctx.print_warnings(&diagnostics);
+    if !ctx.quiet {
+        println!(
+            "ok: {revisions} revision(s), {heads} head(s) in {} (package `{}`)",
+            ctx.shown(&ctx.package.migrations_dir()),
+            ctx.package.name
+        );
+    }
+    Ok(())
+}
+
+/// A warning when the package's build script lacks `cargo:rerun-if-changed=<dir>`.
+fn check_build_script(ctx: &Context) -> Option<Diagnostic> {
+    let path = ctx.package.root.join("build.rs");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let dir = &ctx.package.config.dir;
+    let ok = text.contains(&rerun_line(dir)) || text.contains(&format!("cargo::rerun-if-changed={dir}"));
+    (!ok).then(|| {
+        Diagnostic::warning(Code::MissingRerunIfChanged, format!("the build script does not say `{}`", rerun_line(dir)))
+            .with_label(ctx.shown(&path), None, "")
+            .with_help("without it, adding or deleting a revision file does not rebuild the crate that embeds them; run `cargo migrate init` to add it")
+    })
+}
