@@ -29,17 +29,6 @@ macro_rules! codes {
             /// Every code, for documentation and the uniqueness test.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
-            /// `true` for problems of a single file (reading or parsing it), as opposed to
-            /// problems of the graph.
-            pub fn is_file_level(self) -> bool {
-                !matches!(
-                    self,
-                    Code::DuplicateId | Code::DanglingParent | Code::DanglingDependency | Code::Cycle
-                        | Code::MultipleHeads | Code::DuplicateBranchLabel | Code::MissingRerunIfChanged
-                        | Code::NotARevisionFile
-                )
-            }
-
             /// The code as printed, e.g. `multiple-heads`.
             pub fn as_str(self) -> &'static str {
                 match self {

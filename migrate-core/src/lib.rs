@@ -33,5 +33,5 @@ pub use load::{Loaded, load_dir, load_files};
 pub use parse::{HEADER_KEYS, parse_revision};
 pub use render::{NewRevision, file_name, render_revision};
 pub use revision::{Revision, Section, SourceInfo};
-pub use source::{SourceFile, display_path, read_dir};
+pub use source::{Listed, SourceFile, display_path, list_dir, read_file, read_into};
 pub use target::{Resolved, Target, TargetError, parse_target};

@@ -4,8 +4,6 @@
 //! It reports every problem it finds in a file, not just the first. It does no I/O and knows
 //! nothing of other revisions (graph rules live in `graph::check`).
 
-use std::collections::HashMap;
-
 use crate::checksum::Checksum;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::id::RevisionId;
@@ -17,6 +15,14 @@ pub const HEADER_KEYS: &[&str] =
 
 const UP_MARKER: &str = "up";
 const DOWN_MARKER: &str = "down";
+
+/// The header fields found, indexed like [`HEADER_KEYS`].
+type Fields<'a> = [Option<Field<'a>>; 7];
+
+/// The index of `key` in [`HEADER_KEYS`] (callers pass known keys only).
+fn slot(key: &str) -> usize {
+    HEADER_KEYS.iter().position(|k| *k == key).unwrap_or(0)
+}
 
 /// One `-- key: value` line as found.
 struct Field<'a> {
@@ -95,7 +101,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_text(&mut self, text: &str) -> Option<Revision> {
-        let mut fields: HashMap<&'static str, Field<'_>> = HashMap::new();
+        let mut fields: Fields<'_> = [const { None }; 7];
         let mut body = lines(text);
         let mut up_line = None;
         let mut reported_text = false;
@@ -133,13 +139,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one header comment (`comment` is the line after its `--`).
-    fn header_line<'t>(
-        &mut self,
-        n: usize,
-        line: &'t str,
-        comment: &'t str,
-        fields: &mut HashMap<&'static str, Field<'t>>,
-    ) {
+    fn header_line<'t>(&mut self, n: usize, line: &'t str, comment: &'t str, fields: &mut Fields<'t>) {
         let Some((key, value)) = comment.split_once(':') else {
             return self.malformed(n, line);
         };
@@ -150,7 +150,7 @@ impl<'a> Parser<'a> {
         let value = value.trim();
         let range = offset_in(line, value);
         let span = Span { line: n, start: range.start, end: range.end, line_text: line.to_owned() };
-        let Some(&known) = HEADER_KEYS.iter().find(|k| **k == key) else {
+        let Some(index) = HEADER_KEYS.iter().position(|k| *k == key) else {
             let key_span = offset_in(line, key);
             let span = Span { line: n, start: key_span.start, end: key_span.end, line_text: line.to_owned() };
             return self.error(
@@ -161,11 +161,11 @@ impl<'a> Parser<'a> {
                 &format!("the header keys are: {}; put other comments after `-- migrate:up`", HEADER_KEYS.join(", ")),
             );
         };
-        if let Some(first) = fields.get(known) {
-            let msg = format!("header key `{known}` is given twice (first on line {})", first.span.line);
+        if let Some(first) = &fields[index] {
+            let msg = format!("header key `{key}` is given twice (first on line {})", first.span.line);
             return self.error(Code::RepeatedKey, msg, Some(span), "given again here", "keep one line per header key");
         }
-        fields.insert(known, Field { value, span });
+        fields[index] = Some(Field { value, span });
     }
 
     fn malformed(&mut self, n: usize, line: &str) {
@@ -230,13 +230,9 @@ impl<'a> Parser<'a> {
     }
 
     /// Checks required keys and values and assembles the revision.
-    fn build(
-        &mut self,
-        mut fields: HashMap<&'static str, Field<'_>>,
-        sections: Option<(Section, Option<Section>)>,
-    ) -> Option<Revision> {
+    fn build(&mut self, mut fields: Fields<'_>, sections: Option<(Section, Option<Section>)>) -> Option<Revision> {
         let missing: Vec<&str> =
-            ["revision", "revises", "message"].into_iter().filter(|k| !fields.contains_key(k)).collect();
+            ["revision", "revises", "message"].into_iter().filter(|k| fields[slot(k)].is_none()).collect();
         for key in &missing {
             let help = match *key {
                 "revises" => {
@@ -255,16 +251,17 @@ impl<'a> Parser<'a> {
                 "add a line `-- migrate:up` after the header, followed by the SQL that applies this revision",
             );
         }
-        let id_span = fields_span(&fields, "revision");
-        let id = fields.remove("revision").and_then(|f| self.id_value(&f, "revision"));
-        let (parents, parent_spans) = fields.get("revises").map(|f| self.id_list(f, "revises")).unwrap_or_default();
+        let id_span = fields[slot("revision")].as_ref().map(|f| f.span.clone());
+        let id = fields[slot("revision")].take().and_then(|f| self.id_value(&f, "revision"));
+        let (parents, parent_spans) =
+            fields[slot("revises")].as_ref().map(|f| self.id_list(f, "revises")).unwrap_or_default();
         let (depends_on, depends_on_spans) =
-            fields.get("depends-on").map(|f| self.id_list(f, "depends-on")).unwrap_or_default();
+            fields[slot("depends-on")].as_ref().map(|f| self.id_list(f, "depends-on")).unwrap_or_default();
         let (branch_labels, branch_label_spans) =
-            fields.get("branch-labels").map(|f| self.label_list(f)).unwrap_or_default();
-        let message = fields.get("message").map(|f| self.message_value(f));
-        let created = fields.get("created").and_then(|f| self.created_value(f));
-        let transactional = fields.get("transaction").is_none_or(|f| self.bool_value(f));
+            fields[slot("branch-labels")].as_ref().map(|f| self.label_list(f)).unwrap_or_default();
+        let message = fields[slot("message")].as_ref().map(|f| self.message_value(f));
+        let created = fields[slot("created")].as_ref().and_then(|f| self.created_value(f));
+        let transactional = fields[slot("transaction")].as_ref().is_none_or(|f| self.bool_value(f));
         let (up, down) = sections?;
         if up.sql.trim().is_empty() && parents.len() < 2 {
             self.error(
@@ -275,7 +272,7 @@ impl<'a> Parser<'a> {
                 "write the SQL under `-- migrate:up`; a comment is enough for a revision that deliberately does nothing",
             );
         }
-        let revises_span = fields.get("revises")?.span.clone();
+        let revises_span = fields[slot("revises")].as_ref()?.span.clone();
         let id = id?;
         let checksum = Checksum::of_up_section(&up.sql);
         let file_name = self.path.rsplit(['/', '\\']).next().unwrap_or(self.path).to_owned();
@@ -415,10 +412,6 @@ impl<'a> Parser<'a> {
             }
         }
     }
-}
-
-fn fields_span(fields: &HashMap<&'static str, Field<'_>>, key: &str) -> Option<Span> {
-    fields.get(key).map(|f| f.span.clone())
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Reading a migrations folder: the only I/O in migrate-core.
 //!
-//! Lists the folder, reads every `.sql` file, and reports (never skips silently) anything else
-//! that is in it. Hidden files such as `.gitkeep` are ignored.
+//! Lists the folder and reports (never skips silently) anything in it that is not a `.sql`
+//! revision file; hidden files such as `.gitkeep` are ignored. Reading is separate from listing
+//! so that `load` can read and parse files on several threads.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -18,16 +20,24 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
-/// Reads every `.sql` file in `dir` (not recursively), sorted by file name.
+/// A revision file to read: its path on disk and as shown.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The path as shown to users.
+    pub display_path: String,
+}
+
+/// Lists the `.sql` files of `dir` (not recursively), sorted by file name.
 ///
-/// `display_base` is the folder that shown paths are relative to (the package root).
-/// Files and folders that are not `.sql` revision files produce warnings.
+/// Files and folders that are not `.sql` revision files produce warnings; `display_base` is
+/// the folder shown paths are relative to.
 ///
 /// # Errors
-/// A [`Code::MissingDir`] diagnostic when `dir` cannot be listed; a [`Code::UnreadableFile`]
-/// diagnostic per file that cannot be read (both in the returned list, with the files that
-/// could be read).
-pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// A [`Code::MissingDir`] diagnostic (in the returned list) when `dir` cannot be listed, and a
+/// [`Code::UnreadableFile`] one per entry that cannot be inspected.
+pub fn list_dir(dir: &Path, display_base: &Path) -> (Vec<Listed>, Vec<Diagnostic>) {
     let shown = |p: &Path| display_path(p, display_base);
     let mut diagnostics = Vec::new();
     let entries = match std::fs::read_dir(dir) {
@@ -39,23 +49,22 @@ pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagno
             return (Vec::new(), vec![d]);
         }
     };
-    let mut paths = Vec::new();
+    let mut named: Vec<(OsString, PathBuf)> = Vec::new();
     for entry in entries {
-        match entry {
-            Ok(entry) => paths.push(entry.path()),
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(Code::UnreadableFile, format!("cannot list `{}`: {e}", shown(dir))))
+                diagnostics.push(Diagnostic::error(Code::UnreadableFile, format!("cannot list `{}`: {e}", shown(dir))));
+                continue;
             }
-        }
-    }
-    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    let mut files = Vec::new();
-    for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if name.starts_with('.') {
+        };
+        let name = entry.file_name();
+        let path = entry.path();
+        if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        if path.is_dir() || path.extension().is_none_or(|e| e != "sql") {
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir || path.extension().is_none_or(|e| e != "sql") {
             diagnostics.push(
                 Diagnostic::warning(
                     Code::NotARevisionFile,
@@ -66,16 +75,45 @@ pub fn read_dir(dir: &Path, display_base: &Path) -> (Vec<SourceFile>, Vec<Diagno
             );
             continue;
         }
-        match std::fs::read(&path) {
-            Ok(bytes) => files.push(SourceFile { display_path: shown(&path), path, bytes }),
-            Err(e) => diagnostics.push(
-                Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", shown(&path)))
-                    .with_label(shown(&path), None, "")
-                    .with_help("check the file's permissions"),
-            ),
-        }
+        named.push((name, path));
     }
-    (files, diagnostics)
+    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let shown_dir = shown(dir);
+    let listed = named
+        .into_iter()
+        .map(|(name, path)| {
+            let name = name.to_string_lossy();
+            let display_path = if shown_dir.is_empty() { name.into_owned() } else { format!("{shown_dir}/{name}") };
+            Listed { path, display_path }
+        })
+        .collect();
+    (listed, diagnostics)
+}
+
+/// Reads one listed file into `buffer` (cleared first). Reusing one buffer saves an
+/// allocation, and `read_to_end` on an open file saves the `stat` that `std::fs::read` makes:
+/// both matter with 10,000 files.
+///
+/// # Errors
+/// A [`Code::UnreadableFile`] diagnostic naming the file.
+pub fn read_into(file: &Listed, buffer: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    buffer.clear();
+    match std::fs::File::open(&file.path).and_then(|mut f| std::io::Read::read_to_end(&mut f, buffer)) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", file.display_path))
+            .with_label(&file.display_path, None, "")
+            .with_help("check the file's permissions")),
+    }
+}
+
+/// Reads one listed file.
+///
+/// # Errors
+/// A [`Code::UnreadableFile`] diagnostic naming the file.
+pub fn read_file(file: &Listed) -> Result<SourceFile, Diagnostic> {
+    let mut bytes = Vec::new();
+    read_into(file, &mut bytes)?;
+    Ok(SourceFile { path: file.path.clone(), display_path: file.display_path.clone(), bytes })
 }
 
 /// `path` relative to `base` when it is inside it, with `/` separators.

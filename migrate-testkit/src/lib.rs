@@ -133,6 +133,24 @@ pub mod timing {
         Stats { median: times[times.len() / 2], min: times[0], max: times[times.len() - 1] }
     }
 
+    /// Like [`measure`], but each run gets a fresh input from `setup`, made outside the timing
+    /// (and dropped outside it too).
+    pub fn measure_with<T, R>(runs: usize, mut setup: impl FnMut() -> T, mut f: impl FnMut(T) -> R) -> Stats {
+        drop(f(setup()));
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let input = setup();
+                let start = Instant::now();
+                let output = f(input);
+                let elapsed = start.elapsed();
+                drop(output);
+                elapsed
+            })
+            .collect();
+        times.sort();
+        Stats { median: times[times.len() / 2], min: times[0], max: times[times.len() - 1] }
+    }
+
     /// A markdown table row: `| what | median ms | min–max ms | target |`.
     pub fn row(what: &str, s: Stats, target: &str) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
