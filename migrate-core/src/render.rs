@@ -33,7 +33,12 @@ fn join<T: AsRef<str>>(items: &[T]) -> String {
 
 /// The file's text, in the format `parse_revision` reads back unchanged.
 pub fn render_revision(r: &NewRevision) -> String {
-    let mut out = format!("-- revision: {}\n-- revises: {}\n", r.id, join(&r.parents));
+    let mut out = format!("-- revision: {}\n-- revises:", r.id);
+    if !r.parents.is_empty() {
+        out.push(' ');
+        out.push_str(&join(&r.parents));
+    }
+    out.push('\n');
     out.push_str(&format!("-- message: {}\n", one_line(&r.message)));
     out.push_str(&format!("-- created: {}\n", r.created.round(jiff::Unit::Second).unwrap_or(r.created)));
     if !r.branch_labels.is_empty() {

@@ -11,6 +11,7 @@ use crate::exit::Failure;
 pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {
     check_message(&args.message)?;
     let graph = ctx.graph_allowing_heads()?;
+    let id = new_id(&graph, args.rev_id.as_deref())?;
     let parents = parents(&graph, &args.parents)?;
     let mut depends_on = Vec::new();
     for text in &args.depends_on {
@@ -19,7 +20,7 @@ pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {
         depends_on.push(graph.revision(node).id.clone());
     }
     let new = NewRevision {
-        id: new_id(&graph, args.rev_id.as_deref())?,
+        id,
         parents: parents.iter().map(|&n| graph.revision(n).id.clone()).collect(),
         message: args.message.clone(),
         created: jiff::Timestamp::now(),

@@ -1,0 +1,284 @@
+//! The real `cargo-migrate` binary on real package folders (offline verbs).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use migrate_testkit::{Spec, write_folder};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-migrate");
+
+/// A package folder in a temp dir, with a hand-written Cargo.toml (comments included).
+struct Pkg {
+    dir: tempfile::TempDir,
+}
+
+const MANIFEST: &str = "# my service\n[package]\nname = \"svc\"   # keep this comment\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
+
+impl Pkg {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("Cargo.toml"), MANIFEST).expect("write manifest");
+        std::fs::create_dir(dir.path().join("src")).expect("src");
+        std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").expect("main.rs");
+        Self { dir }
+    }
+
+    fn initialised() -> Self {
+        let pkg = Self::new();
+        pkg.ok(&["init"]);
+        pkg
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+        Command::new(BIN).args(["migrate"]).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("run")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_in(self.path(), args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: stdout {}", String::from_utf8_lossy(&out.stdout));
+        assert!(out.stdout.is_empty() || args.contains(&"json"), "errors go to stderr");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.path().join("migrations"))
+            .expect("migrations")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// `new` and the id it made.
+    fn new_revision(&self, args: &[&str]) -> String {
+        let mut full = vec!["new", "--format", "json"];
+        full.extend_from_slice(args);
+        let out: serde_json::Value = serde_json::from_str(&self.ok(&full)).expect("json");
+        out["revision"].as_str().expect("revision").to_owned()
+    }
+}
+
+#[test]
+fn init_writes_config_folder_and_build_script_and_is_idempotent() {
+    let pkg = Pkg::new();
+    let out = pkg.ok(&["init"]);
+    assert!(out.contains("created build.rs"), "{out}");
+    let manifest = std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest");
+    assert!(manifest.starts_with("# my service\n[package]\nname = \"svc\"   # keep this comment\n"), "{manifest}");
+    assert!(manifest.contains("[package.metadata.migrate]\ndir = \"migrations\"\ntable = \"migrate_history\"\ndatabase-url = \"sqlite://dev.db\"\n"), "{manifest}");
+    assert!(pkg.path().join("migrations").is_dir());
+    let build = std::fs::read_to_string(pkg.path().join("build.rs")).expect("build.rs");
+    assert!(build.contains("println!(\"cargo:rerun-if-changed=migrations\");"));
+    assert!(pkg.ok(&["init"]).contains("already initialised"));
+    assert_eq!(std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest"), manifest);
+}
+
+#[test]
+fn init_extends_an_existing_build_script() {
+    let pkg = Pkg::new();
+    std::fs::write(pkg.path().join("build.rs"), "fn main() {\n    println!(\"cargo:rustc-env=X=1\");\n}\n")
+        .expect("write");
+    pkg.ok(&["init", "--dir", "db/revisions"]);
+    let build = std::fs::read_to_string(pkg.path().join("build.rs")).expect("build.rs");
+    assert_eq!(
+        build,
+        "fn main() {\n    println!(\"cargo:rerun-if-changed=db/revisions\");\n    println!(\"cargo:rustc-env=X=1\");\n}\n"
+    );
+    assert!(pkg.path().join("db/revisions").is_dir());
+    assert!(pkg.ok(&["check"]).contains("ok: 0 revision(s)"));
+}
+
+#[test]
+fn new_chains_on_the_single_head_and_refuses_with_two() {
+    let pkg = Pkg::initialised();
+    let a = pkg.new_revision(&["-m", "create users"]);
+    let b = pkg.new_revision(&["-m", "add email"]);
+    let file =
+        pkg.files().into_iter().find(|p| p.to_string_lossy().ends_with(&format!("_{b}_add_email.sql"))).expect("named");
+    let text = std::fs::read_to_string(&file).expect("file");
+    assert!(text.contains(&format!("-- revision: {b}\n-- revises: {a}\n-- message: add email\n")), "{text}");
+    // A second head: allowed with --parent, with a warning.
+    let out = pkg.run(&["new", "-m", "add phone", "--parent", &a[..4]]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the graph now has 2 heads"));
+    let err = pkg.fails(&["new", "-m", "another"], 1);
+    assert!(err.contains("the graph has 2 heads") && err.contains("add email") && err.contains("add phone"), "{err}");
+    assert_eq!(pkg.files().len(), 3, "nothing written on refusal");
+    let err = pkg.fails(&["check"], 1);
+    assert!(err.contains("error[multiple-heads]") && err.contains("run: cargo migrate merge -m"), "{err}");
+    // merge joins every head.
+    pkg.ok(&["merge", "-m", "join email and phone"]);
+    assert!(pkg.ok(&["check"]).contains("ok: 4 revision(s), 1 head(s)"));
+    let heads: serde_json::Value = serde_json::from_str(&pkg.ok(&["heads", "--format", "json"])).expect("json");
+    assert_eq!(heads.as_array().map(Vec::len), Some(1));
+    assert_eq!(heads[0]["merge_point"], true);
+    assert_eq!(heads[0]["revises"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn new_options_are_written_and_validated_by_the_parser() {
+    let pkg = Pkg::initialised();
+    pkg.new_revision(&["-m", "root", "--rev-id", "root1", "--branch-label", "main"]);
+    pkg.new_revision(&["-m", "billing", "--parent", "base", "--branch-label", "billing", "--rev-id", "bill1"]);
+    let id = pkg.new_revision(&["-m", "index", "--parent", "root1", "--depends-on", "bill1", "--no-transaction"]);
+    let text = std::fs::read_to_string(pkg.files().iter().find(|p| p.to_string_lossy().contains(&id)).expect("file"))
+        .expect("read");
+    assert!(text.contains("-- depends-on: bill1\n-- transaction: false\n"), "{text}");
+    assert!(pkg.fails(&["new", "-m", "x", "--rev-id", "Bad-Id"], 2).contains("--rev-id"));
+    let dup = pkg.fails(&["new", "-m", "x", "--rev-id", "root1", "--parent", "billing@head"], 1);
+    assert!(dup.contains("error[duplicate-id]"), "{dup}");
+    let label = pkg.fails(&["new", "-m", "x", "--parent", "root1", "--branch-label", "billing"], 1);
+    assert!(label.contains("error[duplicate-branch-label]"), "{label}");
+    assert!(
+        pkg.fails(&["new", "-m", "x", "--parent", "nope"], 2).contains("no revision or branch label matches `nope`")
+    );
+    assert!(pkg.fails(&["new", "-m", "  "], 2).contains("empty"));
+    assert_eq!(pkg.files().len(), 3);
+    pkg.ok(&["check"]);
+}
+
+#[test]
+fn history_graph_shows_branches_and_merges() {
+    let pkg = Pkg::initialised();
+    let specs =
+        [Spec::new("a1", &[]), Spec::new("b2", &["a1"]), Spec::new("c3", &["a1"]), Spec::new("d4", &["b2", "c3"])];
+    write_folder(&pkg.path().join("migrations"), &specs).expect("write");
+    let graph = pkg.ok(&["history", "--graph"]);
+    assert_eq!(
+        graph,
+        "* d4 (head) (mergepoint) create t_d4\n|\\\n| * c3 create t_c3\n* | b2 create t_b2\n|/\n* a1 (branchpoint) create t_a1\n"
+    );
+    let plain = pkg.ok(&["history"]);
+    assert_eq!(
+        plain,
+        "b2, c3 -> d4 (head) (mergepoint), create t_d4\na1 -> c3, create t_c3\na1 -> b2, create t_b2\n<base> -> a1 (branchpoint), create t_a1\n"
+    );
+    assert_eq!(
+        pkg.ok(&["history", "-r", "b2:"]),
+        "b2, c3 -> d4 (head) (mergepoint), create t_d4\na1 -> b2, create t_b2\n"
+    );
+    assert_eq!(pkg.ok(&["history", "-r", ":c"]), "a1 -> c3, create t_c3\n<base> -> a1 (branchpoint), create t_a1\n");
+    let verbose = pkg.ok(&["history", "-v", "-r", "d4:d4"]);
+    assert!(verbose.starts_with("Rev: d4 (head) (mergepoint)\nParent: b2, c3\n"), "{verbose}");
+    let json: serde_json::Value = serde_json::from_str(&pkg.ok(&["history", "--format", "json"])).expect("json");
+    assert_eq!(json.as_array().map(Vec::len), Some(4));
+    let branches = pkg.ok(&["branches"]);
+    assert!(
+        branches
+            .starts_with("<base> -> a1 (branchpoint), create t_a1\n    -> b2, create t_b2\n    -> c3, create t_c3\n"),
+        "{branches}"
+    );
+    let show = pkg.ok(&["show", "c"]);
+    assert!(show.contains("Rev: c3\n") && show.contains("CREATE TABLE t_c3") && show.contains("Checksum: "), "{show}");
+    assert!(pkg.fails(&["show", "zz"], 2).contains("no revision or branch label matches `zz`"));
+}
+
+#[test]
+fn check_reports_every_problem_with_file_and_line() {
+    let pkg = Pkg::initialised();
+    let specs = [Spec::new("a1", &[]), Spec::new("b2", &["a1", "gone"]), Spec::new("c3", &["c3"])];
+    write_folder(&pkg.path().join("migrations"), &specs).expect("write");
+    std::fs::write(pkg.path().join("migrations/notes.txt"), "hello").expect("write");
+    let err = pkg.fails(&["check"], 1);
+    assert!(err.contains("error[dangling-parent]: revision `b2` revises `gone`, which does not exist"), "{err}");
+    assert!(err.contains("--> migrations/20261122_000001_b2_create_t_b2.sql:2:17"), "{err}");
+    assert!(err.contains("error[cycle]"), "{err}");
+    assert!(err.contains("warning[not-a-revision-file]"), "{err}");
+    let out = pkg.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["ok"], false);
+    let codes: Vec<&str> =
+        json["diagnostics"].as_array().expect("list").iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"dangling-parent") && codes.contains(&"cycle"), "{codes:?}");
+    let dangling = json["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["code"] == "dangling-parent")
+        .expect("dangling");
+    assert_eq!(dangling["labels"][0]["line"], 2);
+}
+
+#[test]
+fn check_warns_without_the_rerun_line() {
+    let pkg = Pkg::initialised();
+    std::fs::remove_file(pkg.path().join("build.rs")).expect("rm");
+    let out = pkg.run(&["check"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning[missing-rerun-if-changed]"));
+}
+
+#[test]
+fn works_from_a_subfolder_with_manifest_path_and_in_a_workspace() {
+    let pkg = Pkg::initialised();
+    pkg.new_revision(&["-m", "first", "--rev-id", "first1"]);
+    let out = pkg.run_in(&pkg.path().join("src"), &["heads"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "first1 (head), first\n");
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let manifest = pkg.path().join("Cargo.toml");
+    let out = pkg.run_in(elsewhere.path(), &["heads", "--manifest-path", manifest.to_str().expect("utf-8")]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "first1 (head), first\n");
+    // A virtual workspace with two members: -p picks one; without it, the one with config.
+    let ws = tempfile::tempdir().expect("tmp");
+    std::fs::write(ws.path().join("Cargo.toml"), "[workspace]\nmembers = [\"app\", \"other\"]\nresolver = \"2\"\n")
+        .expect("ws");
+    for (name, migrate) in [("app", true), ("other", false)] {
+        let dir = ws.path().join(name);
+        std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+        let meta = if migrate { "\n[package.metadata.migrate]\ndir = \"migrations\"\n" } else { "" };
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{meta}"),
+        )
+        .expect("write");
+        std::fs::write(dir.join("src/lib.rs"), "").expect("lib");
+    }
+    write_folder(&ws.path().join("app/migrations"), &[Spec::new("w1", &[])]).expect("write");
+    let out = pkg.run_in(ws.path(), &["heads"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "w1 (head), create t_w1\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pkg.run_in(ws.path(), &["heads", "-p", "app"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "w1 (head), create t_w1\n");
+    let out = pkg.run_in(ws.path(), &["heads", "-p", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn invoked_as_cargo_subcommand_or_directly() {
+    let pkg = Pkg::initialised();
+    pkg.new_revision(&["-m", "first", "--rev-id", "first1"]);
+    let direct = Command::new(BIN).arg("heads").current_dir(pkg.path()).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&direct.stdout), "first1 (head), first\n");
+    let bad = Command::new(BIN).args(["migrate", "frobnicate"]).current_dir(pkg.path()).output().expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    let help = Command::new(BIN).args(["migrate", "--help"]).output().expect("run");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("merge"));
+}
+
+#[test]
+fn merge_needs_two_revisions() {
+    let pkg = Pkg::initialised();
+    pkg.new_revision(&["-m", "first"]);
+    assert!(pkg.fails(&["merge", "-m", "nothing"], 1).contains("nothing to merge"));
+}
