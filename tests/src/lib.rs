@@ -75,7 +75,13 @@ impl Scratch {
     /// # Panics
     /// When the binary cannot be started.
     pub fn migrate(&self, bin: &Path, args: &[&str]) -> Output {
-        Command::new(bin).arg("migrate").args(args).current_dir(self.path()).env("NO_COLOR", "1").output().expect("run cargo-migrate")
+        Command::new(bin)
+            .arg("migrate")
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run cargo-migrate")
     }
 
     /// A plain `cargo build`.

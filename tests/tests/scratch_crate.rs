@@ -48,7 +48,10 @@ fn two_heads_fail_the_build_and_merge_fixes_it() {
     assert!(!failed.status.success(), "the build must fail with two heads:\n{}", text(&failed));
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("[multiple-heads]"), "{stderr}");
-    assert!(stderr.contains(&format!("`{email}` (add email)")) && stderr.contains(&format!("`{phone}` (add phone)")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("`{email}` (add email)")) && stderr.contains(&format!("`{phone}` (add phone)")),
+        "{stderr}"
+    );
     assert!(stderr.contains("run: cargo migrate merge -m"), "{stderr}");
     assert!(stderr.contains("migrations/") && stderr.contains("_add_phone.sql"), "names the files: {stderr}");
 
@@ -70,7 +73,8 @@ fn two_heads_fail_the_build_and_merge_fixes_it() {
         .map(|e| e.expect("entry").path())
         .find(|p| p.to_string_lossy().contains(&index))
         .expect("index file");
-    let edited = std::fs::read_to_string(&file).expect("read").replace("-- message: add index", "-- message: add an index");
+    let edited =
+        std::fs::read_to_string(&file).expect("read").replace("-- message: add index", "-- message: add an index");
     std::fs::write(&file, edited).expect("edit");
     assert!(embedded(&app)[4].ends_with("add an index"));
 
