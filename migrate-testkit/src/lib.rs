@@ -17,6 +17,8 @@ pub struct Spec {
     pub extra_header: String,
     /// The up SQL.
     pub up: String,
+    /// The down SQL; `None` writes no down section (an irreversible revision).
+    pub down: Option<String>,
 }
 
 impl Spec {
@@ -27,7 +29,14 @@ impl Spec {
             parents: parents.iter().map(|p| (*p).to_owned()).collect(),
             extra_header: String::new(),
             up: format!("CREATE TABLE t_{id} (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX i_{id} ON t_{id} (v);\n"),
+            down: Some(format!("DROP TABLE t_{id};\n")),
         }
+    }
+
+    /// Without a down section.
+    pub fn irreversible(mut self) -> Self {
+        self.down = None;
+        self
     }
 
     /// Adds a header line such as `-- branch-labels: billing`.
@@ -39,14 +48,14 @@ impl Spec {
 
     /// The file's text.
     pub fn text(&self) -> String {
+        let down = self.down.as_ref().map(|d| format!("\n-- migrate:down\n{d}")).unwrap_or_default();
         format!(
-            "-- revision: {}\n-- revises: {}\n-- message: create t_{}\n-- created: 2026-11-22T06:30:00Z\n{}\n-- migrate:up\n{}\n-- migrate:down\nDROP TABLE t_{};\n",
+            "-- revision: {}\n-- revises: {}\n-- message: create t_{}\n-- created: 2026-11-22T06:30:00Z\n{}\n-- migrate:up\n{}{down}",
             self.id,
             self.parents.join(", "),
             self.id,
             self.extra_header,
             self.up,
-            self.id
         )
     }
 
