@@ -21,6 +21,15 @@ fn main() {
     let bin = env!("CARGO_BIN_EXE_cargo-migrate");
     println!("{n} revision files, {runs} runs each, binary {bin}\n");
     println!("{HEADER}");
+    let spawn = measure(runs, || {
+        assert!(Command::new("true").status().expect("run true").success());
+    });
+    println!("{}", row("floor: spawn and wait for `true`", spawn, ""));
+    let migrations = dir.path().join("migrations");
+    let load = measure(runs, || {
+        assert!(migrate_core::load_dir(&migrations, dir.path()).into_valid_graph().is_ok());
+    });
+    println!("{}", row("floor: in-process load_dir (list, read, parse, validate)", load, ""));
     for args in
         [&["migrate", "heads"][..], &["migrate", "history"], &["migrate", "history", "--graph"], &["migrate", "check"]]
     {
