@@ -14,9 +14,31 @@
 
 extern crate self as migrate_runtime;
 
+mod backend;
+mod dialect;
+mod engine;
+mod error;
+mod history;
+mod lock;
 mod migrations;
+mod split;
 
+pub use backend::{AnyPool, DbPool};
+pub use dialect::Dialect;
+pub use engine::{Options, Report, Step};
+pub use error::{MigrateError, redact_secret, redact_url};
+pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
+pub use split::{SplitError, Statement, split_statements};
+
+/// The engine over a revision graph loaded at run time (what `cargo migrate` uses; an
+/// application uses [`Migrations`]).
+pub mod engine_api {
+    pub use crate::engine::{downgrade, history, resolve, stamp, status, upgrade};
+}
+
+/// sqlx, re-exported so applications use the same version for their pools.
+pub use sqlx;
 
 /// Embeds a migrations folder, validated at compile time. See [`migrate_macros::embed_migrations`].
 #[cfg(feature = "macros")]

@@ -28,7 +28,9 @@ impl Spec {
             id: id.to_owned(),
             parents: parents.iter().map(|p| (*p).to_owned()).collect(),
             extra_header: String::new(),
-            up: format!("CREATE TABLE t_{id} (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX i_{id} ON t_{id} (v);\n"),
+            up: format!(
+                "CREATE TABLE t_{id} (id INTEGER PRIMARY KEY, v VARCHAR(100));\nCREATE INDEX i_{id} ON t_{id} (v);\n"
+            ),
             down: Some(format!("DROP TABLE t_{id};\n")),
         }
     }

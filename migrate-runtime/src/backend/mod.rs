@@ -1,0 +1,277 @@
+//! The databases: a pool reference for each (`DbPool`), one pooled connection (`Conn`), and the
+//! two things every statement needs — run it, or read its rows as text. Everything else is SQL
+//! text from `dialect`, so there is one code path per operation, not one per database.
+
+use sqlx::{AssertSqlSafe, Row as _};
+
+use crate::dialect::Dialect;
+use crate::error::{MigrateError, db_message};
+
+/// The database features compiled in, for messages.
+pub(crate) fn enabled_features() -> &'static str {
+    match (cfg!(feature = "postgres"), cfg!(feature = "mysql"), cfg!(feature = "sqlite")) {
+        (true, true, true) => "postgres, mysql, sqlite",
+        (true, true, false) => "postgres, mysql",
+        (true, false, true) => "postgres, sqlite",
+        (false, true, true) => "mysql, sqlite",
+        (true, false, false) => "postgres",
+        (false, true, false) => "mysql",
+        (false, false, true) => "sqlite",
+        (false, false, false) => "none",
+    }
+}
+
+/// A pool of one of the supported databases: `&PgPool`, `&MySqlPool` or `&SqlitePool` convert
+/// into it, so `MIGRATIONS.upgrade(&pool)` takes any of them.
+#[derive(Debug, Clone, Copy)]
+pub enum DbPool<'a> {
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(&'a sqlx::PgPool),
+    /// MySQL or MariaDB.
+    #[cfg(feature = "mysql")]
+    MySql(&'a sqlx::MySqlPool),
+    /// SQLite.
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a sqlx::SqlitePool),
+}
+
+#[cfg(feature = "postgres")]
+impl<'a> From<&'a sqlx::PgPool> for DbPool<'a> {
+    fn from(pool: &'a sqlx::PgPool) -> Self {
+        DbPool::Postgres(pool)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl<'a> From<&'a sqlx::MySqlPool> for DbPool<'a> {
+    fn from(pool: &'a sqlx::MySqlPool) -> Self {
+        DbPool::MySql(pool)
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl<'a> From<&'a sqlx::SqlitePool> for DbPool<'a> {
+    fn from(pool: &'a sqlx::SqlitePool) -> Self {
+        DbPool::Sqlite(pool)
+    }
+}
+
+impl DbPool<'_> {
+    /// The dialect of this database.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            DbPool::MySql(_) => Dialect::MySql,
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+}
+
+/// One connection taken from a pool for a whole migration (session locks live on it).
+pub(crate) enum Conn {
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection (`&mut DB::Connection`).
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(pooled) => {
+                let $c = &mut **pooled;
+                $body
+            }
+            #[cfg(feature = "mysql")]
+            Conn::MySql(pooled) => {
+                let $c = &mut **pooled;
+                $body
+            }
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(pooled) => {
+                let $c = &mut **pooled;
+                $body
+            }
+        }
+    };
+}
+
+impl Conn {
+    /// Takes a connection from the pool.
+    pub async fn acquire(pool: DbPool<'_>) -> Result<Self, MigrateError> {
+        let failed = |e: sqlx::Error| MigrateError::db("taking a connection from the pool", &e);
+        Ok(match pool {
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(p) => Conn::Postgres(p.acquire().await.map_err(failed)?),
+            #[cfg(feature = "mysql")]
+            DbPool::MySql(p) => Conn::MySql(p.acquire().await.map_err(failed)?),
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(p) => Conn::Sqlite(p.acquire().await.map_err(failed)?),
+        })
+    }
+
+    /// The dialect of this connection.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            Conn::MySql(_) => Dialect::MySql,
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+
+    /// Runs one statement (text protocol, so any DDL is accepted).
+    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        with_conn!(self, c => statement.execute(c).await.map(|_| ()))
+    }
+
+    /// Runs one query and returns its rows with every column as text.
+    pub async fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+        let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        with_conn!(self, c => {
+            let rows = statement.fetch_all(c).await?;
+            rows.iter()
+                .map(|row| (0..row.columns().len()).map(|i| row.try_get::<Option<String>, _>(i)).collect())
+                .collect()
+        })
+    }
+
+    /// The first column of the first row, as text.
+    pub async fn scalar(&mut self, sql: &str) -> Result<Option<String>, sqlx::Error> {
+        Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
+    }
+
+    /// Runs a statement of our own, mapping a failure to a [`MigrateError::Database`].
+    pub async fn run(&mut self, doing: &str, sql: &str) -> Result<(), MigrateError> {
+        self.execute(sql).await.map_err(|e| MigrateError::db(doing, &e))
+    }
+
+    /// Closes the session instead of returning the connection to the pool: the server then
+    /// releases its session locks and rolls back any open transaction.
+    pub fn discard(self) {
+        match self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => drop(c.detach()),
+            #[cfg(feature = "mysql")]
+            Conn::MySql(c) => drop(c.detach()),
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(c) => drop(c.detach()),
+        }
+    }
+}
+
+/// `true` when `e` says the table does not exist.
+pub(crate) fn is_missing_table(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            matches!(code.as_deref(), Some("42P01") | Some("42S02")) || db.message().contains("no such table")
+        }
+        _ => false,
+    }
+}
+
+/// The database's message for a failed revision statement.
+pub(crate) fn statement_message(e: &sqlx::Error) -> String {
+    db_message(e)
+}
+
+/// A pool opened from a URL, of whichever database the URL names.
+#[derive(Debug, Clone)]
+pub enum AnyPool {
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+    /// MySQL or MariaDB.
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+    /// SQLite.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+}
+
+impl AnyPool {
+    /// Opens a small pool for `url` (`postgres://`, `mysql://`, `mariadb://`, `sqlite:`). A
+    /// SQLite file is created if missing.
+    ///
+    /// # Errors
+    /// [`MigrateError::UnsupportedUrl`] for another scheme or a database not compiled in;
+    /// [`MigrateError::Connect`] (password redacted) when connecting fails.
+    pub async fn connect(url: &str) -> Result<Self, MigrateError> {
+        let shown = crate::error::redact_url(url);
+        let unsupported = || MigrateError::UnsupportedUrl { url: shown.clone(), enabled: enabled_features() };
+        let failed = |e: sqlx::Error| MigrateError::Connect {
+            url: shown.clone(),
+            message: crate::error::redact_secret(&db_message(&e), url),
+        };
+        match Dialect::from_url(url).ok_or_else(unsupported)? {
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => {
+                let pool =
+                    sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(url).await.map_err(failed)?;
+                Ok(AnyPool::Postgres(pool))
+            }
+            #[cfg(feature = "mysql")]
+            Dialect::MySql => {
+                let url = url.replacen("mariadb://", "mysql://", 1);
+                let pool =
+                    sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect(&url).await.map_err(failed)?;
+                Ok(AnyPool::MySql(pool))
+            }
+            #[cfg(feature = "sqlite")]
+            Dialect::Sqlite => {
+                let options: sqlx::sqlite::SqliteConnectOptions = url.parse().map_err(failed)?;
+                let options = options.create_if_missing(true).busy_timeout(std::time::Duration::from_secs(5));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .map_err(failed)?;
+                Ok(AnyPool::Sqlite(pool))
+            }
+            #[allow(unreachable_patterns, reason = "reachable when a database feature is off")]
+            _ => Err(unsupported()),
+        }
+    }
+
+    /// The pool as the engine takes it.
+    pub fn as_db(&self) -> DbPool<'_> {
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyPool::Postgres(p) => DbPool::Postgres(p),
+            #[cfg(feature = "mysql")]
+            AnyPool::MySql(p) => DbPool::MySql(p),
+            #[cfg(feature = "sqlite")]
+            AnyPool::Sqlite(p) => DbPool::Sqlite(p),
+        }
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyPool::Postgres(p) => p.close().await,
+            #[cfg(feature = "mysql")]
+            AnyPool::MySql(p) => p.close().await,
+            #[cfg(feature = "sqlite")]
+            AnyPool::Sqlite(p) => p.close().await,
+        }
+    }
+}
+
+impl<'a> From<&'a AnyPool> for DbPool<'a> {
+    fn from(pool: &'a AnyPool) -> Self {
+        pool.as_db()
+    }
+}

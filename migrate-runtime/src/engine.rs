@@ -1,0 +1,412 @@
+//! The engine: upgrade, downgrade, stamp, resolve and status of a revision graph against a
+//! database. Planning is `migrate_core::plan`; SQL text is `dialect`; the lock is `lock`. This
+//! file decides the order of things: read the history once; return at once when nothing is to
+//! be done (no lock, no write); otherwise lock, create the table, re-read, apply, release.
+
+use std::time::{Duration, Instant};
+
+use migrate_core::{Node, Plan, Resolved, Revision, RevisionGraph, Target, plan_downgrade, plan_stamp, plan_upgrade};
+
+use crate::backend::{Conn, DbPool, is_missing_table, statement_message};
+use crate::dialect::Dialect;
+use crate::error::MigrateError;
+use crate::history::{HistoryRow, State, Status, analyze, applied_set};
+use crate::lock::{self, LockGuard};
+use crate::split::split_statements;
+
+/// How a migration behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The history table (`name` or `schema.name`).
+    pub table: String,
+    /// How long to wait for another process's migration lock (default 10 minutes).
+    pub lock_timeout: Duration,
+    /// Go on when an applied revision's checksum changed (default: refuse).
+    pub allow_drift: bool,
+    /// The command shown in hints for `resolve` (default `cargo migrate`).
+    pub hint_command: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            table: migrate_core::DEFAULT_TABLE.into(),
+            lock_timeout: Duration::from_secs(600),
+            allow_drift: false,
+            hint_command: "cargo migrate".into(),
+        }
+    }
+}
+
+/// One revision run by a migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The revision id.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// How long its statements took.
+    pub duration: Duration,
+}
+
+/// What a migration did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The revisions run, in order (up or down).
+    pub steps: Vec<Step>,
+    /// The current heads before.
+    pub before: Vec<String>,
+    /// The current heads after.
+    pub after: Vec<String>,
+    /// Applied revisions this binary does not know (a newer binary ran): allowed, logged.
+    pub ahead: Vec<String>,
+    /// `false` when the fast path answered: nothing to do, no lock taken, nothing written.
+    pub locked: bool,
+}
+
+/// Reads the history table (empty when it does not exist yet).
+pub(crate) async fn read_history(conn: &mut Conn, table: &str) -> Result<Vec<HistoryRow>, MigrateError> {
+    let sql = conn.dialect().select_history(table);
+    let rows = match conn.rows(&sql).await {
+        Ok(rows) => rows,
+        Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
+        Err(e) => return Err(MigrateError::db(format!("reading the history table `{table}`"), &e)),
+    };
+    rows.into_iter()
+        .map(|cols| {
+            HistoryRow::from_columns(cols)
+                .map_err(|detail| MigrateError::CorruptHistory { table: table.to_owned(), detail })
+        })
+        .collect()
+}
+
+/// The status of the database against `graph`: one query, no lock, no write.
+pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) -> Result<Status, MigrateError> {
+    let mut conn = Conn::acquire(pool).await?;
+    let rows = read_history(&mut conn, &options.table).await?;
+    Ok(analyze(graph, &rows))
+}
+
+/// Refuses to go on past drift, unresolved rows or divergence.
+fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateError> {
+    if !status.unresolved.is_empty() {
+        return Err(MigrateError::Unresolved(status.unresolved.clone()));
+    }
+    if !status.drifted.is_empty() && !options.allow_drift {
+        return Err(MigrateError::Drift(status.drifted.clone()));
+    }
+    if !status.diverged.is_empty() {
+        return Err(MigrateError::Diverged(status.diverged.clone()));
+    }
+    if !status.ahead.is_empty() {
+        tracing::warn!(ahead = ?status.ahead, "the database has revisions this binary does not know (a newer binary migrated it); going on");
+    }
+    Ok(())
+}
+
+/// Which way to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Upgrade,
+    Downgrade,
+}
+
+fn make_plan(graph: &RevisionGraph, rows: &[HistoryRow], target: &Target, verb: Verb) -> Result<Plan, MigrateError> {
+    let applied = applied_set(graph, rows);
+    let resolved = graph.resolve(target, &graph.heads_of(&applied))?;
+    Ok(match verb {
+        Verb::Upgrade => plan_upgrade(graph, &applied, &resolved)?,
+        Verb::Downgrade => plan_downgrade(graph, &applied, &resolved)?,
+    })
+}
+
+fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<String> {
+    nodes.iter().map(|&n| graph.revision(n).id.to_string()).collect()
+}
+
+/// Upgrades to `target`.
+pub async fn upgrade(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    migrate(pool, graph, target, options, Verb::Upgrade).await
+}
+
+/// Downgrades to `target`.
+pub async fn downgrade(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    migrate(pool, graph, target, options, Verb::Downgrade).await
+}
+
+async fn migrate(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+    verb: Verb,
+) -> Result<Report, MigrateError> {
+    let mut conn = Conn::acquire(pool).await?;
+    let rows = read_history(&mut conn, &options.table).await?;
+    let status = analyze(graph, &rows);
+    check_consistent(&status, options)?;
+    let plan = make_plan(graph, &rows, target, verb)?;
+    if plan.steps.is_empty() {
+        return Ok(Report {
+            before: status.current.clone(),
+            after: status.current,
+            ahead: status.ahead,
+            ..Report::default()
+        });
+    }
+    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let dialect = guard.conn().dialect();
+    guard.conn().run("creating the history table", &dialect.create_history(&options.table)).await?;
+    let rows = read_history(guard.conn(), &options.table).await?;
+    let status = analyze(graph, &rows);
+    check_consistent(&status, options)?;
+    let plan = make_plan(graph, &rows, target, verb)?;
+    let mut report =
+        Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
+    let total = plan.steps.len();
+    for (i, &node) in plan.steps.iter().enumerate() {
+        let r = graph.revision(node);
+        tracing::info!(revision = %r.id, message = %r.message, step = i + 1, of = total, direction = ?verb, "running revision");
+        if let Some(step) = run_revision(&mut guard, r, verb, options).await? {
+            tracing::info!(revision = %r.id, duration_ms = step.duration.as_millis() as u64, "revision done");
+            report.steps.push(step);
+        }
+    }
+    let rows = read_history(guard.conn(), &options.table).await?;
+    report.after = ids(graph, &graph.heads_of(&applied_set(graph, &rows)));
+    guard.release().await?;
+    Ok(report)
+}
+
+/// Runs one revision (up or down) and records it. Returns `None` when another process did it
+/// first (SQLite, where the lock is per revision).
+async fn run_revision(
+    guard: &mut LockGuard,
+    r: &Revision,
+    verb: Verb,
+    options: &Options,
+) -> Result<Option<Step>, MigrateError> {
+    let conn = guard.conn();
+    let dialect = conn.dialect();
+    let (section, direction) = match verb {
+        Verb::Upgrade => (Some(&r.up), "up"),
+        Verb::Downgrade => (r.down.as_ref(), "down"),
+    };
+    let Some(section) = section else {
+        return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
+            revision: r.id.to_string(),
+            path: r.source.path.clone(),
+        }));
+    };
+    let statements = split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
+        revision: r.id.to_string(),
+        path: r.source.path.clone(),
+        detail: e.to_string(),
+    })?;
+    let in_transaction = r.transactional && dialect.transactional_ddl();
+    let table = &options.table;
+    let started = Instant::now();
+    let record = |duration: u64, state: State| row_for(r, state, duration);
+    if in_transaction {
+        begin(conn, dialect, options).await?;
+        if dialect == Dialect::Sqlite && already_done(conn, table, r, verb).await? {
+            conn.run("ending a transaction", "ROLLBACK").await?;
+            return Ok(None);
+        }
+        for s in &statements {
+            if let Err(e) = conn.execute(&s.sql).await {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(statement_failed(r, s.line, direction, &e, String::new()));
+            }
+        }
+        let bookkeeping = match verb {
+            Verb::Upgrade => dialect.insert_row(table, &record(started.elapsed().as_millis() as u64, State::Applied)),
+            Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
+        };
+        conn.run("recording the revision in the history table", &bookkeeping).await?;
+        conn.run("committing the revision", "COMMIT").await?;
+    } else {
+        if verb == Verb::Upgrade {
+            conn.run("recording the revision as started", &dialect.insert_row(table, &record(0, State::Started)))
+                .await?;
+        }
+        for s in &statements {
+            if let Err(e) = conn.execute(&s.sql).await {
+                let message = statement_message(&e);
+                if verb == Verb::Upgrade {
+                    let failed = dialect.update_state(
+                        table,
+                        r.id.as_str(),
+                        State::Failed,
+                        started.elapsed().as_millis() as u64,
+                        Some(&message),
+                    );
+                    conn.run("recording the revision as failed", &failed).await?;
+                }
+                let hint = format!(
+                    "; it ran outside a transaction and may be partly applied: check the schema, then run `{} resolve {} --applied` or `--rolled-back`",
+                    options.hint_command, r.id
+                );
+                return Err(statement_failed(r, s.line, direction, &e, hint));
+            }
+        }
+        let bookkeeping = match verb {
+            Verb::Upgrade => {
+                dialect.update_state(table, r.id.as_str(), State::Applied, started.elapsed().as_millis() as u64, None)
+            }
+            Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
+        };
+        conn.run("recording the revision in the history table", &bookkeeping).await?;
+    }
+    Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() }))
+}
+
+/// Starts a transaction; on SQLite, retries `BEGIN IMMEDIATE` while another writer holds the
+/// database, up to the lock timeout.
+async fn begin(conn: &mut Conn, dialect: Dialect, options: &Options) -> Result<(), MigrateError> {
+    let started = Instant::now();
+    loop {
+        match conn.execute(dialect.begin()).await {
+            Ok(()) => return Ok(()),
+            Err(e) if dialect == Dialect::Sqlite && is_busy(&e) && started.elapsed() < options.lock_timeout => {
+                tracing::debug!("SQLite is busy; waiting to begin");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) if dialect == Dialect::Sqlite && is_busy(&e) => {
+                return Err(MigrateError::LockTimeout {
+                    table: options.table.clone(),
+                    holder: "another connection writing to this SQLite database".into(),
+                    waited: started.elapsed(),
+                });
+            }
+            Err(e) => return Err(MigrateError::db("starting a transaction", &e)),
+        }
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.message().contains("locked") || db.message().contains("busy"),
+        _ => false,
+    }
+}
+
+/// Inside SQLite's `BEGIN IMMEDIATE`: has another process already done this step?
+async fn already_done(conn: &mut Conn, table: &str, r: &Revision, verb: Verb) -> Result<bool, MigrateError> {
+    let sql = conn.dialect().select_one(table, r.id.as_str());
+    let present = conn.rows(&sql).await.map_err(|e| MigrateError::db("re-reading the history table", &e))?.len() == 1;
+    Ok(match verb {
+        Verb::Upgrade => present,
+        Verb::Downgrade => !present,
+    })
+}
+
+fn statement_failed(r: &Revision, line: usize, direction: &'static str, e: &sqlx::Error, hint: String) -> MigrateError {
+    MigrateError::Statement {
+        revision: r.id.to_string(),
+        path: r.source.path.clone(),
+        line,
+        direction,
+        message: statement_message(e),
+        hint,
+    }
+}
+
+/// The history row recording `r`.
+pub(crate) fn row_for(r: &Revision, state: State, duration_ms: u64) -> HistoryRow {
+    HistoryRow {
+        revision: r.id.to_string(),
+        revises: r.parents.iter().map(ToString::to_string).collect(),
+        message: r.message.clone(),
+        checksum: r.checksum.to_hex(),
+        state,
+        applied_at: now(),
+        duration_ms,
+        error: None,
+    }
+}
+
+/// Now, RFC 3339 with milliseconds, UTC.
+pub(crate) fn now() -> String {
+    let ts = jiff::Timestamp::now();
+    ts.round(jiff::Unit::Millisecond).unwrap_or(ts).strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Sets the recorded state to `target`'s lineage without running anything.
+pub async fn stamp(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    purge: bool,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    let conn = Conn::acquire(pool).await?;
+    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let dialect = guard.conn().dialect();
+    guard.conn().run("creating the history table", &dialect.create_history(&options.table)).await?;
+    if purge {
+        let sql = format!("DELETE FROM {}", dialect.quote_table(&options.table));
+        guard.conn().run("purging the history table", &sql).await?;
+    }
+    let rows = read_history(guard.conn(), &options.table).await?;
+    let applied = applied_set(graph, &rows);
+    let resolved: Resolved = graph.resolve(target, &graph.heads_of(&applied))?;
+    let after = plan_stamp(graph, &applied, &resolved);
+    begin(guard.conn(), dialect, options).await?;
+    for n in 0..graph.len() {
+        let r = graph.revision(n);
+        let sql = match (applied[n], after[n]) {
+            (true, false) => dialect.delete_row(&options.table, r.id.as_str()),
+            (false, true) => dialect.insert_row(&options.table, &row_for(r, State::Applied, 0)),
+            _ => continue,
+        };
+        if let Err(e) = guard.conn().execute(&sql).await {
+            let _ = guard.conn().execute("ROLLBACK").await;
+            return Err(MigrateError::db("stamping the history table", &e));
+        }
+    }
+    guard.conn().run("committing the stamp", "COMMIT").await?;
+    let report = Report {
+        before: ids(graph, &graph.heads_of(&applied)),
+        after: ids(graph, &graph.heads_of(&after)),
+        locked: true,
+        ..Report::default()
+    };
+    guard.release().await?;
+    Ok(report)
+}
+
+/// Marks a `started`/`failed` row as applied (`applied = true`) or removes it (rolled back).
+pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &Options) -> Result<(), MigrateError> {
+    let conn = Conn::acquire(pool).await?;
+    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let dialect = guard.conn().dialect();
+    let rows = read_history(guard.conn(), &options.table).await?;
+    let Some(row) = rows.iter().find(|r| r.revision == revision && r.state != State::Applied) else {
+        return Err(MigrateError::NothingToResolve { revision: revision.to_owned() });
+    };
+    let sql = if applied {
+        dialect.update_state(&options.table, &row.revision, State::Applied, row.duration_ms, None)
+    } else {
+        dialect.delete_row(&options.table, &row.revision)
+    };
+    guard.conn().run("resolving the revision", &sql).await?;
+    tracing::info!(revision, resolution = if applied { "applied" } else { "rolled back" }, "resolved");
+    guard.release().await
+}
+
+/// The rows of the history table, oldest first.
+pub async fn history(pool: DbPool<'_>, options: &Options) -> Result<Vec<HistoryRow>, MigrateError> {
+    let mut conn = Conn::acquire(pool).await?;
+    read_history(&mut conn, &options.table).await
+}

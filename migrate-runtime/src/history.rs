@@ -1,0 +1,218 @@
+//! The history table's rows and what they say about a database: current heads, pending
+//! revisions, drift, unresolved rows, revisions the binary does not know. Pure: rows come in
+//! from a backend; nothing here talks to a database.
+
+use std::collections::{HashMap, HashSet};
+
+use migrate_core::RevisionGraph;
+
+/// The state of a history row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Applied and committed.
+    Applied,
+    /// Started outside a transaction and not known to have finished (the process died, or the
+    /// database committed DDL implicitly before failing).
+    Started,
+    /// Failed outside a transaction: partly applied.
+    Failed,
+}
+
+impl State {
+    /// As stored: `applied`, `started`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Started => "started",
+            State::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "applied" => Some(State::Applied),
+            "started" => Some(State::Started),
+            "failed" => Some(State::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the history table: an applied (or attempted) revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    /// The revision id.
+    pub revision: String,
+    /// Its parents, as the binary that applied it knew them.
+    pub revises: Vec<String>,
+    /// Its message.
+    pub message: String,
+    /// SHA-256 (hex) of its up section when it was applied.
+    pub checksum: String,
+    /// Applied, started or failed.
+    pub state: State,
+    /// When (RFC 3339, UTC).
+    pub applied_at: String,
+    /// How long the up section took.
+    pub duration_ms: u64,
+    /// The database's error, for a failed row.
+    pub error: Option<String>,
+}
+
+impl HistoryRow {
+    /// Builds a row from its columns, all read as text, in the order `Dialect::select_history`
+    /// selects them: revision, revises, message, checksum, state, applied_at, duration_ms, error.
+    ///
+    /// # Errors
+    /// A sentence naming the column when a value is missing or malformed.
+    pub fn from_columns(cols: Vec<Option<String>>) -> Result<Self, String> {
+        let mut cols = cols.into_iter();
+        let mut next = |name: &str| cols.next().flatten().ok_or_else(|| format!("column `{name}` is missing or NULL"));
+        let revision = next("revision")?;
+        let revises = next("revises")?;
+        let message = next("message")?;
+        let checksum = next("checksum")?;
+        let state_text = next("state")?;
+        let applied_at = next("applied_at")?;
+        let duration = next("duration_ms")?;
+        let error = cols.next().flatten();
+        Ok(Self {
+            state: State::parse(&state_text)
+                .ok_or_else(|| format!("revision `{revision}` has an unknown state `{state_text}`"))?,
+            duration_ms: duration
+                .trim()
+                .parse()
+                .map_err(|_| format!("revision `{revision}` has duration `{duration}`"))?,
+            revises: revises.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            revision,
+            message,
+            checksum,
+            applied_at,
+            error,
+        })
+    }
+}
+
+/// An applied revision whose up section has changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    /// The revision id.
+    pub revision: String,
+    /// Its file.
+    pub path: String,
+}
+
+/// A row left `started` or `failed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// The revision id.
+    pub revision: String,
+    /// `started` or `failed`.
+    pub state: State,
+    /// The recorded error.
+    pub error: Option<String>,
+}
+
+/// What a database's history says, compared with the revisions a binary knows: shaped for a
+/// health endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// The heads of the applied revisions this binary knows (empty: nothing applied).
+    pub current: Vec<String>,
+    /// Revisions this binary has that are not applied, in apply order.
+    pub pending: Vec<String>,
+    /// Applied revisions whose up section changed since.
+    pub drifted: Vec<Drift>,
+    /// Rows left `started` or `failed` by a revision run outside a transaction.
+    pub unresolved: Vec<Unresolved>,
+    /// Applied revisions this binary does not know that descend from its heads (a newer
+    /// binary ran: normal during a rolling deploy).
+    pub ahead: Vec<String>,
+    /// Applied revisions this binary does not know that do not descend from its heads.
+    pub diverged: Vec<String>,
+}
+
+impl Status {
+    /// `true` when nothing is pending and nothing is wrong: the boot fast path.
+    pub fn is_up_to_date(&self) -> bool {
+        self.pending.is_empty() && self.is_consistent()
+    }
+
+    /// `true` when no drift, unresolved row or divergence stops a migration.
+    pub fn is_consistent(&self) -> bool {
+        self.drifted.is_empty() && self.unresolved.is_empty() && self.diverged.is_empty()
+    }
+}
+
+/// The applied set as a membership table over `graph` (rows in any state count: a `started`
+/// or `failed` revision must not be run again before it is resolved).
+pub fn applied_set(graph: &RevisionGraph, rows: &[HistoryRow]) -> Vec<bool> {
+    let mut applied = vec![false; graph.len()];
+    for row in rows {
+        if let Some(n) = graph.node(&row.revision) {
+            applied[n] = true;
+        }
+    }
+    applied
+}
+
+/// Compares the history with the graph.
+pub fn analyze(graph: &RevisionGraph, rows: &[HistoryRow]) -> Status {
+    let applied = applied_set(graph, rows);
+    let mut status = Status {
+        current: graph.heads_of(&applied).iter().map(|&n| graph.revision(n).id.to_string()).collect(),
+        pending: graph
+            .topological_order()
+            .iter()
+            .filter(|&&n| !applied[n])
+            .map(|&n| graph.revision(n).id.to_string())
+            .collect(),
+        ..Status::default()
+    };
+    let mut unknown = Vec::new();
+    for row in rows {
+        match graph.node(&row.revision) {
+            Some(n) => {
+                let r = graph.revision(n);
+                if row.state == State::Applied && row.checksum != r.checksum.to_hex() {
+                    status.drifted.push(Drift { revision: row.revision.clone(), path: r.source.path.clone() });
+                }
+            }
+            None => unknown.push(row),
+        }
+        if row.state != State::Applied {
+            status.unresolved.push(Unresolved {
+                revision: row.revision.clone(),
+                state: row.state,
+                error: row.error.clone(),
+            });
+        }
+    }
+    let heads: HashSet<&str> = graph.heads().iter().map(|&n| graph.revision(n).id.as_str()).collect();
+    let stored: HashMap<&str, &HistoryRow> = rows.iter().map(|r| (r.revision.as_str(), r)).collect();
+    for row in unknown {
+        let descends = status.pending.is_empty() && stored_ancestry(&stored, row).iter().any(|id| heads.contains(id));
+        if descends {
+            status.ahead.push(row.revision.clone());
+        } else {
+            status.diverged.push(row.revision.clone());
+        }
+    }
+    status
+}
+
+/// Every id `row` descends from, through the stored `revises` columns.
+fn stored_ancestry<'a>(stored: &HashMap<&str, &'a HistoryRow>, row: &'a HistoryRow) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut stack: Vec<&str> = row.revises.iter().map(String::as_str).collect();
+    while let Some(id) = stack.pop() {
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        if let Some(parent) = stored.get(id) {
+            stack.extend(parent.revises.iter().map(String::as_str));
+        }
+    }
+    seen
+}

@@ -1,0 +1,156 @@
+//! The migration lock, held through a guard that releases it on every path.
+//!
+//! PostgreSQL: `pg_try_advisory_lock`, polled (a blocked `pg_advisory_lock` deadlocks against a
+//! holder running `CREATE INDEX CONCURRENTLY`), keyed by schema and history table so two
+//! applications in one database do not block each other. MySQL/MariaDB: `GET_LOCK`, result
+//! checked. SQLite has no session lock: each revision runs in `BEGIN IMMEDIATE` and re-checks
+//! the history inside it (see `engine`). The guard owns the connection: released explicitly on
+//! success; dropped on any other path, it closes the session, which frees the lock server-side.
+
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::backend::Conn;
+use crate::dialect::Dialect;
+use crate::error::MigrateError;
+
+/// How often to retry a lock held by someone else.
+const POLL: Duration = Duration::from_millis(100);
+/// How often to log that we are still waiting.
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// A held migration lock and the connection that holds it.
+pub(crate) struct LockGuard {
+    conn: Option<Conn>,
+    release_sql: Option<String>,
+}
+
+impl LockGuard {
+    /// The connection holding the lock.
+    pub fn conn(&mut self) -> &mut Conn {
+        self.conn.as_mut().expect("the connection is only taken by release or drop")
+    }
+
+    /// Releases the lock and returns the connection to its pool.
+    pub async fn release(mut self) -> Result<(), MigrateError> {
+        let Some(mut conn) = self.conn.take() else { return Ok(()) };
+        if let Some(sql) = self.release_sql.take() {
+            if let Err(e) = conn.execute(&sql).await {
+                conn.discard();
+                return Err(MigrateError::db("releasing the migration lock", &e));
+            }
+        }
+        drop(conn);
+        Ok(())
+    }
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if self.release_sql.is_some() {
+                tracing::debug!("closing the migrating session to release the migration lock");
+                conn.discard();
+            }
+        }
+    }
+}
+
+/// Takes the migration lock for `table` on `conn`, waiting up to `timeout`.
+///
+/// # Errors
+/// [`MigrateError::LockTimeout`] naming the holder; a database error.
+pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> Result<LockGuard, MigrateError> {
+    let dialect = conn.dialect();
+    let (try_sql, release_sql, holder_sql) = match dialect {
+        Dialect::Postgres => {
+            let schema = conn
+                .scalar("SELECT current_schema()")
+                .await
+                .map_err(|e| MigrateError::db("reading the current schema", &e))?;
+            let key = lock_key(&qualified(table, schema.as_deref()));
+            (
+                format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT)"),
+                format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT)"),
+                format!(
+                    "SELECT CONCAT('pid ', a.pid, ' (', COALESCE(a.application_name, ''), ' from ', COALESCE(CAST(a.client_addr AS TEXT), 'local socket'), ', ', COALESCE(a.state, ''), ' since ', CAST(a.query_start AS TEXT), ': ', LEFT(a.query, 120), ')') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
+                    (key >> 32) as u32,
+                    key as u32
+                ),
+            )
+        }
+        Dialect::MySql => {
+            let db = conn
+                .scalar("SELECT DATABASE()")
+                .await
+                .map_err(|e| MigrateError::db("reading the current database", &e))?;
+            let name = dialect.literal(&lock_name(&qualified(table, db.as_deref())));
+            (
+                format!("SELECT CAST(GET_LOCK({name}, 0) AS CHAR)"),
+                format!("SELECT CAST(RELEASE_LOCK({name}) AS CHAR)"),
+                format!(
+                    "SELECT CONCAT('connection ', p.ID, ' (', p.USER, '@', p.HOST, ', ', COALESCE(p.COMMAND, ''), ' for ', p.TIME, 's: ', LEFT(COALESCE(p.INFO, ''), 120), ')') FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({name})"
+                ),
+            )
+        }
+        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), release_sql: None }),
+    };
+    let started = Instant::now();
+    let mut logged = Instant::now();
+    loop {
+        match conn.scalar(&try_sql).await {
+            Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
+                return Ok(LockGuard { conn: Some(conn), release_sql: Some(release_sql) });
+            }
+            Ok(_) => {}
+            Err(e) => {
+                conn.discard();
+                return Err(MigrateError::db("taking the migration lock", &e));
+            }
+        }
+        if started.elapsed() >= timeout || logged.elapsed() >= LOG_EVERY {
+            let holder = conn.scalar(&holder_sql).await.ok().flatten().unwrap_or_else(|| "another session".into());
+            if started.elapsed() >= timeout {
+                return Err(MigrateError::LockTimeout { table: table.to_owned(), holder, waited: started.elapsed() });
+            }
+            tracing::warn!(table, holder = %holder, waited_s = started.elapsed().as_secs(), "waiting for the migration lock");
+            logged = Instant::now();
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn qualified(table: &str, schema: Option<&str>) -> String {
+    match (table.contains('.'), schema) {
+        (false, Some(schema)) => format!("{schema}.{table}"),
+        _ => table.to_owned(),
+    }
+}
+
+/// The PostgreSQL advisory lock key for a qualified table: the first 8 bytes of SHA-256.
+pub(crate) fn lock_key(qualified_table: &str) -> i64 {
+    let digest = Sha256::digest(format!("cargo-migrate:{qualified_table}").as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+/// The MySQL lock name (at most 64 characters) for a qualified table.
+pub(crate) fn lock_name(qualified_table: &str) -> String {
+    let name = format!("cargo-migrate:{qualified_table}");
+    if name.len() <= 64 { name } else { format!("cargo-migrate:{:016x}", lock_key(qualified_table)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_differ_per_table_and_names_fit() {
+        assert_ne!(lock_key("public.migrate_history"), lock_key("public.other_history"));
+        assert_eq!(lock_key("public.migrate_history"), lock_key("public.migrate_history"));
+        assert!(lock_name(&"x".repeat(100)).len() <= 64);
+        assert_eq!(lock_name("app.migrate_history"), "cargo-migrate:app.migrate_history");
+    }
+}
