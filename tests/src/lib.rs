@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: the workspace's real binaries, and scratch crates built
 //! with the real cargo in the workspace's own target directory (so dependencies compile once).
 
+pub mod db;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,150 @@
+//! Real databases for tests: a fresh database (PostgreSQL, MariaDB/MySQL) or file (SQLite) per
+//! test, from `MIGRATE_TEST_POSTGRES_URL` and `MIGRATE_TEST_MYSQL_URL`. Without a URL those
+//! backends are skipped with a loud message; with `CI=true` a missing URL fails the test.
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use migrate_runtime::sqlx::{self, AssertSqlSafe};
+use migrate_runtime::{AnyPool, Dialect};
+
+/// A database created for one test.
+pub struct TestDb {
+    /// Its URL.
+    pub url: String,
+    /// Its dialect.
+    pub dialect: Dialect,
+    /// A pool on it.
+    pub pool: AnyPool,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// One fresh database for each backend that is configured (SQLite always).
+///
+/// # Panics
+/// With `CI=true` when a server URL is missing; when a database cannot be created.
+pub async fn fresh_databases() -> Vec<TestDb> {
+    let mut out = vec![sqlite().await];
+    for (var, dialect) in [("MIGRATE_TEST_POSTGRES_URL", Dialect::Postgres), ("MIGRATE_TEST_MYSQL_URL", Dialect::MySql)]
+    {
+        match std::env::var(var) {
+            Ok(url) if !url.is_empty() => out.push(server(&url, dialect).await),
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("{var} is not set, and CI=true: database tests must run")
+            }
+            // Straight to the process's stderr: the test harness captures `eprintln!`.
+            _ => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\n*** SKIPPED: {dialect} tests: set {var} to run them (see .ci/run) ***\n"
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Only the fresh database for `dialect`, if configured.
+pub async fn fresh(dialect: Dialect) -> Option<TestDb> {
+    fresh_databases().await.into_iter().find(|d| d.dialect == dialect)
+}
+
+async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = AnyPool::connect(&url).await.expect("open sqlite");
+    TestDb { url, dialect: Dialect::Sqlite, pool, _dir: Some(dir) }
+}
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!("migrate_t_{}_{n}_{nanos}", std::process::id())
+}
+
+/// `url` with its database name replaced.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let prefix = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+async fn server(admin_url: &str, dialect: Dialect) -> TestDb {
+    let name = unique_name();
+    let admin = AnyPool::connect(admin_url).await.unwrap_or_else(|e| panic!("{dialect} admin connection: {e}"));
+    execute(&admin, &format!("CREATE DATABASE {name}")).await;
+    admin.close().await;
+    let url = with_database(admin_url, &name);
+    let pool = AnyPool::connect(&url).await.unwrap_or_else(|e| panic!("{dialect} test database: {e}"));
+    TestDb { url, dialect, pool, _dir: None }
+}
+
+/// Runs one statement.
+///
+/// # Panics
+/// When it fails.
+pub async fn execute(pool: &AnyPool, sql: &str) {
+    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+    let result = match pool {
+        AnyPool::Postgres(p) => q.execute(p).await.map(|_| ()),
+        AnyPool::MySql(p) => q.execute(p).await.map(|_| ()),
+        AnyPool::Sqlite(p) => q.execute(p).await.map(|_| ()),
+    };
+    result.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The first column of every row, as text.
+///
+/// # Panics
+/// When the query fails.
+pub async fn texts(pool: &AnyPool, sql: &str) -> Vec<String> {
+    let q = AssertSqlSafe(sql.to_owned());
+    let result = match pool {
+        AnyPool::Postgres(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
+        AnyPool::MySql(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
+        AnyPool::Sqlite(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
+    };
+    result.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+impl TestDb {
+    /// Tables, columns and indexes of the application's schema, as sorted text lines.
+    pub async fn schema(&self) -> Vec<String> {
+        let sql = match self.dialect {
+            Dialect::Postgres => {
+                "SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = current_schema() UNION ALL SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1"
+            }
+            Dialect::MySql => {
+                "SELECT CONCAT(table_name, '.', column_name, ':', data_type) FROM information_schema.columns WHERE table_schema = DATABASE() UNION ALL SELECT DISTINCT CONCAT('index ', table_name, '.', index_name) FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY 1"
+            }
+            Dialect::Sqlite => "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY 1",
+        };
+        texts(&self.pool, sql).await
+    }
+
+    /// The history rows as `revision:state`, sorted.
+    pub async fn history(&self, table: &str) -> Vec<String> {
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY 1",
+            concat_sql(self.dialect, "revision", "':'", "state"),
+            self.dialect.quote_table(table)
+        );
+        texts(&self.pool, &sql).await
+    }
+}
+
+fn concat_sql(dialect: Dialect, a: &str, b: &str, c: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!("CONCAT({a}, {b}, {c})"),
+        _ => format!("{a} || {b} || {c}"),
+    }
+}

@@ -1,0 +1,219 @@
+//! The runtime against real PostgreSQL, MariaDB and SQLite: one suite, run on each backend,
+//! each test on its own fresh database. No mocks.
+
+use migrate_core::{RevisionGraph, Target, parse_target};
+use migrate_e2e::db::{TestDb, execute, fresh, fresh_databases, texts};
+use migrate_runtime::engine_api::{downgrade, resolve, stamp, status, upgrade};
+use migrate_runtime::{Dialect, MigrateError, Options, Report};
+use migrate_testkit::{Spec, write_folder};
+
+/// A graph loaded from files, as `cargo migrate` loads it.
+fn graph(specs: &[Spec]) -> RevisionGraph {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_folder(dir.path(), specs).expect("write revisions");
+    migrate_core::load_dir(dir.path(), dir.path()).into_valid_graph().expect("valid graph")
+}
+
+fn target(t: &str) -> Target {
+    parse_target(t).expect("target")
+}
+
+fn ids(report: &Report) -> Vec<&str> {
+    report.steps.iter().map(|s| s.revision.as_str()).collect()
+}
+
+async fn up(db: &TestDb, g: &RevisionGraph, t: &str) -> Result<Report, MigrateError> {
+    upgrade(db.pool.as_db(), g, &target(t), &Options::default()).await
+}
+
+async fn down(db: &TestDb, g: &RevisionGraph, t: &str) -> Result<Report, MigrateError> {
+    downgrade(db.pool.as_db(), g, &target(t), &Options::default()).await
+}
+
+const TABLE: &str = "migrate_history";
+
+/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0.
+fn branchy() -> Vec<Spec> {
+    vec![
+        Spec::new("a0", &[]),
+        Spec::new("b10", &["a0"]),
+        Spec::new("b20", &["b10"]),
+        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
+        Spec::new("m0", &["b20", "d0"]),
+        Spec::new("f0", &["m0"]),
+    ]
+}
+
+#[tokio::test]
+async fn upgrade_applies_everything_and_a_second_boot_is_a_no_op() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        let first = up(&db, &g, "heads").await.expect("upgrade");
+        assert_eq!(ids(&first), ["a", "b", "c"], "{}", db.dialect);
+        assert!(first.locked);
+        assert_eq!(first.after, ["c"]);
+        assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied", "c:applied"]);
+        let second = up(&db, &g, "heads").await.expect("second upgrade");
+        assert!(second.steps.is_empty() && !second.locked, "{}: the fast path takes no lock", db.dialect);
+        let s = status(db.pool.as_db(), &g, &Options::default()).await.expect("status");
+        assert!(s.is_up_to_date() && s.current == ["c"], "{s:?}");
+    }
+}
+
+#[tokio::test]
+async fn targets_on_a_graph_with_a_branch_and_a_merge() {
+    let g = graph(&branchy());
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        assert_eq!(ids(&up(&db, &g, "b1").await.expect("prefix")), ["a0", "b10"], "{d}");
+        assert_eq!(ids(&up(&db, &g, "+1").await.expect("+1")), ["b20"], "{d}");
+        assert_eq!(ids(&up(&db, &g, "side@head").await.expect("label head")), ["d0", "m0", "f0"], "{d}");
+        let full = db.schema().await;
+        assert_eq!(ids(&down(&db, &g, "-1").await.expect("-1")), ["f0"], "{d}");
+        assert_eq!(ids(&down(&db, &g, "side@base").await.expect("label base")), ["m0", "d0"], "{d}");
+        assert_eq!(db.history(TABLE).await, ["a0:applied", "b10:applied", "b20:applied"], "{d}");
+        let err = down(&db, &g, "+1").await.expect_err("+1 is not a downgrade target");
+        assert!(matches!(err, MigrateError::Plan(_) | MigrateError::Target(_)), "{d}: {err}");
+        assert_eq!(ids(&down(&db, &g, "base").await.expect("base")), ["b20", "b10", "a0"], "{d}");
+        assert!(db.history(TABLE).await.is_empty());
+        up(&db, &g, "head").await.expect("upgrade again");
+        assert_eq!(db.schema().await, full, "{d}: downgrade to base then upgrade gives the same schema");
+    }
+}
+
+#[tokio::test]
+async fn an_irreversible_revision_stops_a_downgrade_before_anything_changes() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]).irreversible(), Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        up(&db, &g, "head").await.expect("upgrade");
+        let (schema, history) = (db.schema().await, db.history(TABLE).await);
+        let err = down(&db, &g, "base").await.expect_err("b is irreversible");
+        assert!(err.to_string().contains("revision `b`") && err.to_string().contains("no `-- migrate:down`"), "{err}");
+        assert_eq!(db.schema().await, schema, "{}: nothing ran", db.dialect);
+        assert_eq!(db.history(TABLE).await, history);
+        assert_eq!(ids(&down(&db, &g, "b").await.expect("c alone can go")), ["c"]);
+    }
+}
+
+#[tokio::test]
+async fn drift_is_refused_ahead_is_allowed_diverged_is_refused() {
+    let old = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"])]);
+    let new = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    let other = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("x", &["b"])]);
+    let mut edited = Spec::new("b", &["a"]);
+    edited.up.push_str("CREATE TABLE extra (id INTEGER PRIMARY KEY);\n");
+    let drifted = graph(&[Spec::new("a", &[]), edited, Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        up(&db, &new, "head").await.expect("upgrade");
+        let ahead = up(&db, &old, "head").await.expect("an older binary boots");
+        assert!(ahead.steps.is_empty());
+        assert_eq!(ahead.ahead, ["c"], "{}", db.dialect);
+        let err = up(&db, &other, "head").await.expect_err("diverged");
+        assert!(matches!(&err, MigrateError::Diverged(ids) if ids == &["c"]), "{err}");
+        let err = up(&db, &drifted, "head").await.expect_err("drift");
+        assert!(
+            matches!(&err, MigrateError::Drift(d) if d[0].revision == "b" && d[0].path.ends_with("_b_create_t_b.sql")),
+            "{err}"
+        );
+        let allowed =
+            upgrade(db.pool.as_db(), &drifted, &target("head"), &Options { allow_drift: true, ..Options::default() })
+                .await;
+        assert!(allowed.is_ok(), "{:?}", allowed.err());
+    }
+}
+
+#[tokio::test]
+async fn a_failing_statement_names_revision_file_and_line_and_leaves_a_clean_or_resolvable_state() {
+    let mut bad = Spec::new("b", &["a"]);
+    bad.up = "CREATE TABLE first_part (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n".into();
+    let broken = graph(&[Spec::new("a", &[]), bad]);
+    let fixed = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"])]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        let err = up(&db, &broken, "head").await.expect_err("fails");
+        let MigrateError::Statement { revision, path, line, .. } = &err else { panic!("{d}: {err}") };
+        assert_eq!((revision.as_str(), *line), ("b", 8), "{d}: {err}");
+        assert!(path.ends_with("_b_create_t_b.sql"));
+        assert!(err.to_string().contains("no_such_table"), "{d}: the database's own message: {err}");
+        if d == Dialect::MySql {
+            // DDL commits implicitly: a `failed` row, and a refusal with the resolve command.
+            assert_eq!(db.history(TABLE).await, ["a:applied", "b:failed"]);
+            let refused = up(&db, &fixed, "head").await.expect_err("unresolved");
+            assert!(refused.to_string().contains("cargo migrate resolve b --applied"), "{refused}");
+            execute(&db.pool, "DROP TABLE first_part").await;
+            resolve(db.pool.as_db(), "b", false, &Options::default()).await.expect("resolve as rolled back");
+        } else {
+            assert_eq!(db.history(TABLE).await, ["a:applied"], "{d}: rolled back with its row");
+            assert!(
+                !db.schema().await.iter().any(|l| l.contains("first_part")),
+                "{d}: the first statement was rolled back"
+            );
+        }
+        assert_eq!(ids(&up(&db, &fixed, "head").await.expect("retry")), ["b"], "{d}");
+    }
+}
+
+#[tokio::test]
+async fn stamp_records_without_running() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        stamp(db.pool.as_db(), &g, &target("b"), false, &Options::default()).await.expect("stamp");
+        assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied"]);
+        assert!(!db.schema().await.iter().any(|l| l.contains("t_a")), "{}: nothing ran", db.dialect);
+        assert_eq!(ids(&up(&db, &g, "head").await.expect("upgrade")), ["c"]);
+        stamp(db.pool.as_db(), &g, &target("base"), false, &Options::default()).await.expect("stamp base");
+        assert!(db.history(TABLE).await.is_empty());
+    }
+}
+
+/// Whether this database's migration lock is held by any session.
+async fn lock_held(db: &TestDb) -> bool {
+    let sql = match db.dialect {
+        Dialect::Postgres => {
+            "SELECT CAST(count(*) AS TEXT) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()"
+        }
+        Dialect::MySql => {
+            "SELECT CASE WHEN IS_USED_LOCK(CONCAT('cargo-migrate:', DATABASE(), '.migrate_history')) IS NULL THEN '0' ELSE '1' END"
+        }
+        Dialect::Sqlite => return false,
+    };
+    texts(&db.pool, sql).await != ["0"]
+}
+
+#[tokio::test]
+async fn a_failed_revision_leaves_no_lock_behind() {
+    let mut bad = Spec::new("b", &["a"]);
+    bad.up = "INSERT INTO no_such_table VALUES (1);\n".into();
+    let broken = graph(&[Spec::new("a", &[]), bad]);
+    for db in fresh_databases().await {
+        up(&db, &broken, "head").await.expect_err("fails");
+        // The dropped guard closed its session; the server notices within moments.
+        let mut held = lock_held(&db).await;
+        for _ in 0..50 {
+            if !held {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            held = lock_held(&db).await;
+        }
+        assert!(!held, "{}: the migration lock was released while this process keeps running", db.dialect);
+    }
+}
+
+#[tokio::test]
+async fn create_index_concurrently_runs_outside_a_transaction_on_postgres() {
+    let Some(db) = fresh(Dialect::Postgres).await else { return };
+    let mut concurrently = Spec::new("b", &["a"]).header("-- transaction: false");
+    concurrently.up = "CREATE INDEX CONCURRENTLY t_a_v_concurrently ON t_a (v);\n".into();
+    concurrently.down = Some("DROP INDEX CONCURRENTLY t_a_v_concurrently;\n".into());
+    let g = graph(&[Spec::new("a", &[]), concurrently]);
+    assert_eq!(ids(&up(&db, &g, "head").await.expect("upgrade")), ["a", "b"]);
+    let valid = texts(
+        &db.pool,
+        "SELECT CAST(indisvalid AS TEXT) FROM pg_index WHERE indexrelid = 't_a_v_concurrently'::regclass",
+    )
+    .await;
+    assert_eq!(valid, ["true"]);
+    assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied"]);
+    assert_eq!(ids(&down(&db, &g, "a").await.expect("downgrade")), ["b"]);
+}
