@@ -38,6 +38,10 @@ pub struct Global {
     /// When to colour diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// The database (else DATABASE_URL, also read from .env, else `database-url` in
+    /// [package.metadata.migrate]). A relative SQLite path is relative to the package root.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// Output format.
@@ -79,7 +83,96 @@ pub enum Command {
     /// Show one revision in full.
     Show(ShowArgs),
     /// Validate every file and the graph; exit 1 on any problem.
-    Check,
+    Check(CheckArgs),
+    /// The current heads of the database.
+    Current,
+    /// Current heads, pending revisions, drift and unresolved rows of the database.
+    Status,
+    /// Apply revisions up to TARGET (default: every head).
+    Upgrade(MoveArgs),
+    /// Revert revisions down to TARGET (`base`, an id, `-1`, `LABEL@base`).
+    Downgrade(MoveArgs),
+    /// Record TARGET's lineage as applied without running anything.
+    Stamp(StampArgs),
+    /// Settle a revision left `started` or `failed` by a run outside a transaction.
+    Resolve(ResolveArgs),
+    /// Development only: revert everything and apply everything again (a SQLite file is
+    /// recreated).
+    Reset(ResetArgs),
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also connect and fail when revisions are pending or drifted (the deploy gate).
+    #[arg(long)]
+    pub pending: bool,
+}
+
+/// SQL dialects for `--sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+/// `upgrade` and `downgrade`.
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// The target: head, heads, base, an id or prefix, +N, -N, LABEL@head, LABEL@base. With
+    /// --sql, FROM:TO.
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: Option<String>,
+    /// Print the SQL script instead of connecting.
+    #[arg(long)]
+    pub sql: bool,
+    /// The dialect of the --sql script (default: from the database URL, else sqlite).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// Seconds to wait for another process's migration lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub lock_timeout: u64,
+    /// Go on although an applied revision's file changed.
+    #[arg(long)]
+    pub allow_drift: bool,
+}
+
+/// `stamp`.
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    /// The revision whose lineage to record (or `base`, `heads`).
+    pub target: String,
+    /// Empty the history table first.
+    #[arg(long)]
+    pub purge: bool,
+}
+
+/// `resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The revision left `started` or `failed`.
+    pub revision: String,
+    /// It did complete: mark it applied.
+    #[arg(long, conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
+    pub applied: bool,
+    /// It was undone by hand: remove its row, so it runs again.
+    #[arg(long)]
+    pub rolled_back: bool,
+}
+
+/// `reset`.
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Allow a database that is not on this machine.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `init`.

@@ -21,6 +21,8 @@ pub struct Context {
     pub verbose: u8,
     /// Colour on stderr.
     pub color: bool,
+    /// `--database-url`.
+    pub database_url: Option<String>,
     cwd: PathBuf,
 }
 
@@ -39,6 +41,7 @@ impl Context {
             quiet: global.quiet,
             verbose: global.verbose,
             color: crate::output::use_color(global.color),
+            database_url: global.database_url.clone(),
             cwd,
         })
     }
@@ -51,6 +54,16 @@ impl Context {
     /// Reads, parses and validates the migrations folder.
     pub fn load(&self) -> Loaded {
         load_dir(&self.package.migrations_dir(), &self.cwd)
+    }
+
+    /// The graph, only when the folder is valid, printing warnings (unless `-q`).
+    ///
+    /// # Errors
+    /// [`Failure::Invalid`] with every error.
+    pub fn valid_graph(&self) -> Result<RevisionGraph, Failure> {
+        let loaded = self.load();
+        self.print_warnings(&loaded.diagnostics);
+        loaded.into_valid_graph().map_err(|d| Failure::Invalid(errors_only(d)))
     }
 
     /// The graph even when it has several heads outside named branches (what `new --parent`,

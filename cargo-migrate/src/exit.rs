@@ -26,6 +26,8 @@ pub enum Failure {
     Problem(String),
     /// A problem already reported on stdout (e.g. as JSON); exit 1 and print nothing more.
     Silent,
+    /// A problem whose text already carries its `error[code]:` prefix (exit 1).
+    Reported(String),
 }
 
 impl Failure {
@@ -46,6 +48,10 @@ impl Failure {
                 PROBLEM.into()
             }
             Failure::Silent => PROBLEM.into(),
+            Failure::Reported(msg) => {
+                eprintln!("{msg}");
+                PROBLEM.into()
+            }
         }
     }
 }

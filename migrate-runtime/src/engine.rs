@@ -176,10 +176,15 @@ async fn migrate(
     let total = plan.steps.len();
     for (i, &node) in plan.steps.iter().enumerate() {
         let r = graph.revision(node);
-        tracing::info!(revision = %r.id, message = %r.message, step = i + 1, of = total, direction = ?verb, "running revision");
-        if let Some(step) = run_revision(&mut guard, r, verb, options).await? {
-            tracing::info!(revision = %r.id, duration_ms = step.duration.as_millis() as u64, "revision done");
-            report.steps.push(step);
+        let way = if verb == Verb::Upgrade { "up" } else { "down" };
+        tracing::info!(revision = %r.id, "[{}/{total}] {way} {}: {}", i + 1, r.id, r.message);
+        match run_revision(&mut guard, r, verb, options).await? {
+            Some(step) => {
+                let ms = step.duration.as_millis() as u64;
+                tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
+                report.steps.push(step);
+            }
+            None => tracing::info!(revision = %r.id, "[{}/{total}] already applied by another process", i + 1),
         }
     }
     let rows = read_history(guard.conn(), &options.table).await?;

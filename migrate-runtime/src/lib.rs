@@ -21,6 +21,7 @@ mod error;
 mod history;
 mod lock;
 mod migrations;
+mod script;
 mod split;
 
 pub use backend::{AnyPool, DbPool};
@@ -29,6 +30,7 @@ pub use engine::{Options, Report, Step};
 pub use error::{MigrateError, redact_secret, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
+pub use script::script;
 pub use split::{SplitError, Statement, split_statements};
 
 /// The engine over a revision graph loaded at run time (what `cargo migrate` uses; an

@@ -13,23 +13,29 @@ pub fn rerun_line(dir: &str) -> String {
 }
 
 /// Runs `check`.
-pub fn exec(ctx: &Context) -> Result<(), Failure> {
+pub fn exec(ctx: &Context, args: &crate::cli::CheckArgs) -> Result<(), Failure> {
     let loaded = ctx.load();
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(check_build_script(ctx));
     let revisions = loaded.graph.as_ref().map_or(0, |g| g.len());
     let heads = loaded.graph.as_ref().map_or(0, |g| g.heads().len());
+    let has_errors = diagnostics.has_errors();
+    if has_errors && !ctx.json() {
+        return Err(Failure::Invalid(diagnostics));
+    }
+    if args.pending && !has_errors {
+        ctx.print_warnings(&diagnostics);
+        let graph = loaded.graph.ok_or_else(|| Failure::Problem("no revision graph".into()))?;
+        return super::db_verbs::check_pending(ctx, &graph);
+    }
     if ctx.json() {
         crate::output::print_json(&json!({
-            "ok": !diagnostics.has_errors(),
+            "ok": !has_errors,
             "revisions": revisions,
             "heads": heads,
             "diagnostics": diagnostics.iter().map(crate::output::diagnostic_json).collect::<Vec<_>>(),
         }));
-        return if diagnostics.has_errors() { Err(Failure::Silent) } else { Ok(()) };
-    }
-    if diagnostics.has_errors() {
-        return Err(Failure::Invalid(diagnostics));
+        return if has_errors { Err(Failure::Silent) } else { Ok(()) };
     }
     ctx.print_warnings(&diagnostics);
     if !ctx.quiet {

@@ -3,6 +3,8 @@
 
 mod branches;
 mod check;
+mod database;
+mod db_verbs;
 mod describe;
 mod heads;
 mod history;
@@ -26,6 +28,13 @@ pub fn exec(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Branches => branches::exec(ctx),
         Command::History(args) => history::exec(ctx, &args),
         Command::Show(args) => show::exec(ctx, &args),
-        Command::Check => check::exec(ctx),
+        Command::Check(args) => check::exec(ctx, &args),
+        Command::Current => db_verbs::current(ctx),
+        Command::Status => db_verbs::status(ctx),
+        Command::Upgrade(args) => db_verbs::migrate(ctx, &args, db_verbs::Verb::Upgrade),
+        Command::Downgrade(args) => db_verbs::migrate(ctx, &args, db_verbs::Verb::Downgrade),
+        Command::Stamp(args) => db_verbs::stamp(ctx, &args),
+        Command::Resolve(args) => db_verbs::resolve(ctx, &args),
+        Command::Reset(args) => db_verbs::reset(ctx, &args),
     }
 }

@@ -2,7 +2,7 @@
 //! two things every statement needs — run it, or read its rows as text. Everything else is SQL
 //! text from `dialect`, so there is one code path per operation, not one per database.
 
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
 use crate::dialect::Dialect;
 use crate::error::{MigrateError, db_message};
@@ -215,19 +215,24 @@ impl AnyPool {
             url: shown.clone(),
             message: crate::error::redact_secret(&db_message(&e), url),
         };
+        // One direct connection first: a pool's timeout would hide the real reason.
         match Dialect::from_url(url).ok_or_else(unsupported)? {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
-                let pool =
-                    sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(url).await.map_err(failed)?;
-                Ok(AnyPool::Postgres(pool))
+                let options: sqlx::postgres::PgConnectOptions = url.parse().map_err(failed)?;
+                let probe = sqlx::PgConnection::connect_with(&options).await.map_err(failed)?;
+                probe.close().await.map_err(failed)?;
+                Ok(AnyPool::Postgres(
+                    sqlx::postgres::PgPoolOptions::new().max_connections(2).connect_lazy_with(options),
+                ))
             }
             #[cfg(feature = "mysql")]
             Dialect::MySql => {
-                let url = url.replacen("mariadb://", "mysql://", 1);
-                let pool =
-                    sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect(&url).await.map_err(failed)?;
-                Ok(AnyPool::MySql(pool))
+                let options: sqlx::mysql::MySqlConnectOptions =
+                    url.replacen("mariadb://", "mysql://", 1).parse().map_err(failed)?;
+                let probe = sqlx::MySqlConnection::connect_with(&options).await.map_err(failed)?;
+                probe.close().await.map_err(failed)?;
+                Ok(AnyPool::MySql(sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect_lazy_with(options)))
             }
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
