@@ -41,8 +41,7 @@ impl LockGuard {
                 return Err(MigrateError::db("releasing the migration lock", &e));
             }
         }
-        drop(conn);
-        Ok(())
+        Ok(()) // `conn` goes back to its pool here, unlocked.
     }
 }
 

@@ -98,6 +98,7 @@ pub async fn execute(pool: &AnyPool, sql: &str) {
         AnyPool::Postgres(p) => q.execute(p).await.map(|_| ()),
         AnyPool::MySql(p) => q.execute(p).await.map(|_| ()),
         AnyPool::Sqlite(p) => q.execute(p).await.map(|_| ()),
+        AnyPool::_None(never) => match *never {},
     };
     result.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
@@ -112,6 +113,7 @@ pub async fn texts(pool: &AnyPool, sql: &str) -> Vec<String> {
         AnyPool::Postgres(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
         AnyPool::MySql(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
         AnyPool::Sqlite(p) => sqlx::query_scalar::<_, String>(q).fetch_all(p).await,
+        AnyPool::_None(never) => match *never {},
     };
     result.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }

@@ -34,6 +34,9 @@ pub enum DbPool<'a> {
     /// SQLite.
     #[cfg(feature = "sqlite")]
     Sqlite(&'a sqlx::SqlitePool),
+    /// Keeps the type valid when no database feature is enabled (embedding only).
+    #[doc(hidden)]
+    _None(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
 }
 
 #[cfg(feature = "postgres")]
@@ -67,6 +70,7 @@ impl DbPool<'_> {
             DbPool::MySql(_) => Dialect::MySql,
             #[cfg(feature = "sqlite")]
             DbPool::Sqlite(_) => Dialect::Sqlite,
+            DbPool::_None(never, _) => match *never {},
         }
     }
 }
@@ -79,6 +83,8 @@ pub(crate) enum Conn {
     MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    #[allow(dead_code, reason = "uninhabited: keeps matches valid when no database feature is on")]
+    None(std::convert::Infallible),
 }
 
 /// Runs `$body` with `$c` bound to the concrete connection (`&mut DB::Connection`).
@@ -100,6 +106,7 @@ macro_rules! with_conn {
                 let $c = &mut **pooled;
                 $body
             }
+            Conn::None(never) => match *never {},
         }
     };
 }
@@ -115,6 +122,7 @@ impl Conn {
             DbPool::MySql(p) => Conn::MySql(p.acquire().await.map_err(failed)?),
             #[cfg(feature = "sqlite")]
             DbPool::Sqlite(p) => Conn::Sqlite(p.acquire().await.map_err(failed)?),
+            DbPool::_None(never, _) => match never {},
         })
     }
 
@@ -127,6 +135,7 @@ impl Conn {
             Conn::MySql(_) => Dialect::MySql,
             #[cfg(feature = "sqlite")]
             Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::None(never) => match *never {},
         }
     }
 
@@ -167,6 +176,7 @@ impl Conn {
             Conn::MySql(c) => drop(c.detach()),
             #[cfg(feature = "sqlite")]
             Conn::Sqlite(c) => drop(c.detach()),
+            Conn::None(never) => match never {},
         }
     }
 }
@@ -199,6 +209,9 @@ pub enum AnyPool {
     /// SQLite.
     #[cfg(feature = "sqlite")]
     Sqlite(sqlx::SqlitePool),
+    /// Keeps the type valid when no database feature is enabled (embedding only).
+    #[doc(hidden)]
+    _None(std::convert::Infallible),
 }
 
 impl AnyPool {
@@ -259,6 +272,7 @@ impl AnyPool {
             AnyPool::MySql(p) => DbPool::MySql(p),
             #[cfg(feature = "sqlite")]
             AnyPool::Sqlite(p) => DbPool::Sqlite(p),
+            AnyPool::_None(never) => match *never {},
         }
     }
 
@@ -271,6 +285,7 @@ impl AnyPool {
             AnyPool::MySql(p) => p.close().await,
             #[cfg(feature = "sqlite")]
             AnyPool::Sqlite(p) => p.close().await,
+            AnyPool::_None(never) => match *never {},
         }
     }
 }
