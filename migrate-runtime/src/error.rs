@@ -99,6 +99,9 @@ pub enum MigrateError {
         /// The revision id.
         revision: String,
     },
+    /// `run_cli` was given words it does not know.
+    #[error("{0}")]
+    Usage(String),
     /// The embedded revisions do not form a valid graph (cannot happen with
     /// `embed_migrations!`, which checks at compile time).
     #[error("the revisions are invalid:\n{0}")]
@@ -123,6 +126,7 @@ impl MigrateError {
             MigrateError::CorruptHistory { .. } => "corrupt-history",
             MigrateError::NothingToResolve { .. } => "nothing-to-resolve",
             MigrateError::Invalid(_) => "invalid-revisions",
+            MigrateError::Usage(_) => "usage",
         }
     }
 

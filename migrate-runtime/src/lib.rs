@@ -22,6 +22,7 @@
 extern crate self as migrate_runtime;
 
 mod backend;
+mod cli;
 mod dialect;
 mod engine;
 mod error;
@@ -32,6 +33,7 @@ mod script;
 mod split;
 
 pub use backend::{AnyPool, DbPool};
+pub use cli::CliOutcome;
 pub use dialect::Dialect;
 pub use engine::{Options, Report, Step};
 pub use error::{MigrateError, redact_secret, redact_url};

@@ -59,7 +59,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, Failure> {
 pub fn failure(e: &MigrateError, url: &str) -> Failure {
     let text = redact_secret(&format!("error[{}]: {e}", e.code()), url);
     match e {
-        MigrateError::Target(_) | MigrateError::UnsupportedUrl { .. } => Failure::Usage(text),
+        MigrateError::Target(_) | MigrateError::UnsupportedUrl { .. } | MigrateError::Usage(_) => Failure::Usage(text),
         _ => Failure::Reported(text),
     }
 }
