@@ -154,15 +154,19 @@ async fn migrate(
     let mut conn = Conn::acquire(pool).await?;
     let rows = read_history(&mut conn, &options.table).await?;
     let status = analyze(graph, &rows);
-    check_consistent(&status, options)?;
-    let plan = make_plan(graph, &rows, target, verb)?;
-    if plan.steps.is_empty() {
-        return Ok(Report {
-            before: status.current.clone(),
-            after: status.current,
-            ahead: status.ahead,
-            ..Report::default()
-        });
+    // A `started` row seen without the lock may belong to a migrator that is running right
+    // now: judge it only under the lock, once that migrator is done.
+    if status.unresolved.is_empty() {
+        check_consistent(&status, options)?;
+        let plan = make_plan(graph, &rows, target, verb)?;
+        if plan.steps.is_empty() {
+            return Ok(Report {
+                before: status.current.clone(),
+                after: status.current,
+                ahead: status.ahead,
+                ..Report::default()
+            });
+        }
     }
     let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
     let dialect = guard.conn().dialect();

@@ -41,6 +41,20 @@ pub fn cargo_migrate_bin() -> PathBuf {
     target_dir().join("debug").join(format!("cargo-migrate{}", std::env::consts::EXE_SUFFIX))
 }
 
+/// Builds the example application (`examples/app`, every database feature) and returns its path.
+///
+/// # Panics
+/// When the build fails.
+pub fn example_app_bin() -> PathBuf {
+    let out = cargo()
+        .args(["build", "--quiet", "-p", "migrate-example"])
+        .current_dir(workspace_root())
+        .output()
+        .expect("run cargo build");
+    assert!(out.status.success(), "building migrate-example failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    target_dir().join("debug").join(format!("migrate-example{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// A scratch application crate that depends on this workspace's `migrate-runtime` by path.
 pub struct Scratch {
     dir: tempfile::TempDir,
