@@ -34,7 +34,12 @@ async fn concurrent_boot_applies_each_revision_once() {
         let mut applied = 0;
         for out in &outputs {
             let stdout = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success(), "{}: a copy failed:\n{stdout}\n{}", db.dialect, String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}: a copy failed:\n{stdout}\n{}",
+                db.dialect,
+                String::from_utf8_lossy(&out.stderr)
+            );
             let n: usize = stdout
                 .split(": ")
                 .nth(1)

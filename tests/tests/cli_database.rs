@@ -1,0 +1,183 @@
+//! The real `cargo-migrate` binary against real databases: every database verb, targets on a
+//! graph with a branch and a merge, offline `--sql` parity through `psql`, `mariadb` and
+//! `sqlite3`, and no password in any output.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use migrate_e2e::db::{TestDb, fresh_databases};
+use migrate_e2e::{cargo_migrate_bin, text};
+use migrate_runtime::Dialect;
+use migrate_testkit::{Spec, write_folder};
+
+/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0.
+fn branchy() -> Vec<Spec> {
+    vec![
+        Spec::new("a0", &[]),
+        Spec::new("b10", &["a0"]),
+        Spec::new("b20", &["b10"]),
+        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
+        Spec::new("m0", &["b20", "d0"]),
+        Spec::new("f0", &["m0"]),
+    ]
+}
+
+fn package(specs: &[Spec]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("manifest");
+    write_folder(&dir.path().join("migrations"), specs).expect("revisions");
+    dir
+}
+
+fn run(bin: &Path, pkg: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(bin)
+        .arg("migrate")
+        .args(args)
+        .args(["--database-url", db])
+        .current_dir(pkg)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo-migrate")
+}
+
+fn ok(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> String {
+    let out = run(bin, pkg, &db.url, args);
+    assert!(out.status.success(), "{} {args:?}:\n{}", db.dialect, text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn every_database_verb_on_every_database() {
+    let bin = cargo_migrate_bin();
+    let pkg = package(&branchy());
+    let p = pkg.path();
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        assert!(
+            ok(&bin, p, &db, &["status"]).starts_with("current: base\npending: 6 (a0, b10, b20, d0, m0, f0)"),
+            "{d}"
+        );
+        assert!(ok(&bin, p, &db, &["upgrade", "b1"]).contains("applied 2 revision(s)"), "{d}");
+        assert_eq!(ok(&bin, p, &db, &["current"]), "b10\n");
+        ok(&bin, p, &db, &["upgrade", "+1"]);
+        ok(&bin, p, &db, &["upgrade", "side@head"]);
+        assert_eq!(ok(&bin, p, &db, &["current"]), "f0\n", "{d}");
+        assert!(ok(&bin, p, &db, &["check", "--pending"]).contains("up to date"));
+        ok(&bin, p, &db, &["downgrade", "-1"]);
+        let pending = run(&bin, p, &db.url, &["check", "--pending"]);
+        assert_eq!(pending.status.code(), Some(1), "{d}: the deploy gate fails with a pending revision");
+        ok(&bin, p, &db, &["downgrade", "side@base"]);
+        assert_eq!(db.history("migrate_history").await, ["a0:applied", "b10:applied", "b20:applied"], "{d}");
+        ok(&bin, p, &db, &["downgrade", "base"]);
+        let json: serde_json::Value =
+            serde_json::from_str(&ok(&bin, p, &db, &["upgrade", "--format", "json"])).expect("json");
+        assert_eq!(json["steps"].as_array().map(Vec::len), Some(6), "{d}");
+        ok(&bin, p, &db, &["stamp", "b10", "--purge"]);
+        assert_eq!(db.history("migrate_history").await, ["a0:applied", "b10:applied"], "{d}");
+        ok(&bin, p, &db, &["stamp", "heads"]);
+        assert_eq!(db.history("migrate_history").await.len(), 6);
+        let resolve = run(&bin, p, &db.url, &["resolve", "a0", "--applied"]);
+        assert_eq!(resolve.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&resolve.stderr).contains("no started or failed row"), "{}", text(&resolve));
+        ok(&bin, p, &db, &["reset", "--yes"]);
+        assert_eq!(db.history("migrate_history").await.len(), 6, "{d}: reset applies everything again");
+        let bad = run(&bin, p, &db.url, &["upgrade", "zz"]);
+        assert_eq!(bad.status.code(), Some(2), "{d}: an unknown target is a usage error");
+    }
+}
+
+/// The database's command-line client running `script`.
+fn run_script(db: &TestDb, script: &str) -> Output {
+    let mut cmd = match db.dialect {
+        Dialect::Postgres => {
+            let mut c = Command::new("psql");
+            c.args(["-v", "ON_ERROR_STOP=1", "-q", &db.url]);
+            c
+        }
+        Dialect::MySql => {
+            let rest = db.url.split_once("://").map(|(_, r)| r).unwrap_or_default();
+            let (auth, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let (user, host) = auth.rsplit_once('@').unwrap_or(("root", auth));
+            let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+            let mut c = Command::new("mariadb");
+            c.args([
+                "-h",
+                host,
+                "-P",
+                port,
+                "-u",
+                user.split(':').next().unwrap_or("root"),
+                path.split('?').next().unwrap_or(path),
+            ]);
+            c
+        }
+        Dialect::Sqlite => {
+            let mut c = Command::new("sqlite3");
+            c.args(["-bail", db.url.trim_start_matches("sqlite://")]);
+            c
+        }
+    };
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the client");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), script.as_bytes()).expect("write script");
+    drop(child.stdin.take());
+    child.wait_with_output().expect("client")
+}
+
+#[tokio::test]
+async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
+    let bin = cargo_migrate_bin();
+    let mut specs = branchy();
+    specs[2].up.push_str("INSERT INTO t_b20 (id, v) VALUES (1, 'it''s; tricky -- not a comment');\n");
+    let pkg = package(&specs);
+    let p = pkg.path();
+    let online = fresh_databases().await;
+    let offline = fresh_databases().await;
+    for (on, off) in online.iter().zip(&offline) {
+        let d = on.dialect;
+        ok(&bin, p, on, &["upgrade"]);
+        let dialect = d.to_string();
+        let script = ok(&bin, p, off, &["upgrade", "--sql", "--dialect", &dialect]);
+        let out = run_script(off, &script);
+        assert!(out.status.success(), "{d}: the client refused the script:\n{}\n{script}", text(&out));
+        assert_eq!(off.schema().await, on.schema().await, "{d}: same schema");
+        assert_eq!(off.history("migrate_history").await, on.history("migrate_history").await, "{d}: same history");
+        let checksums = "SELECT checksum FROM migrate_history ORDER BY revision";
+        assert_eq!(
+            migrate_e2e::db::texts(&off.pool, checksums).await,
+            migrate_e2e::db::texts(&on.pool, checksums).await
+        );
+        let status = ok(&bin, p, off, &["status"]);
+        assert!(status.contains("pending: none"), "{d}: the online tool accepts what the script did: {status}");
+        let down = ok(&bin, p, off, &["downgrade", "--sql", "--dialect", &dialect, "heads:b10"]);
+        assert!(down.contains("DROP TABLE t_f0") && !down.contains("DROP TABLE t_b10"), "{down}");
+    }
+}
+
+#[tokio::test]
+async fn no_password_in_any_output() {
+    let bin = cargo_migrate_bin();
+    let pkg = package(&branchy());
+    let secret = "hunter2secretpw";
+    let urls = [
+        format!("postgres://postgres:{secret}@127.0.0.1:1/nowhere"),
+        format!("mysql://root:{secret}@127.0.0.1:3306/test"),
+        format!("mysql://root:{secret}@127.0.0.1:1/test"),
+        format!("postgres://nosuchuser:{secret}@127.0.0.1:5432/test"),
+    ];
+    for url in &urls {
+        for verb in [&["status"][..], &["upgrade"], &["current"], &["check", "--pending"]] {
+            let out = run(&bin, pkg.path(), url, verb);
+            let all = text(&out);
+            assert!(!out.status.success(), "{url} {verb:?} should fail:\n{all}");
+            assert!(!all.contains(secret), "the password leaked:\n{all}");
+            assert!(all.contains("***"), "the URL is shown redacted:\n{all}");
+        }
+    }
+}
