@@ -169,8 +169,7 @@ async fn migrate(
         }
     }
     let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
-    let dialect = guard.conn().dialect();
-    guard.conn().run("creating the history table", &dialect.create_history(&options.table)).await?;
+    ensure_history(guard.conn(), options).await?;
     let rows = read_history(guard.conn(), &options.table).await?;
     let status = analyze(graph, &rows);
     check_consistent(&status, options)?;
@@ -262,10 +261,13 @@ async fn run_revision(
                     );
                     conn.run("recording the revision as failed", &failed).await?;
                 }
-                let hint = format!(
-                    "; it ran outside a transaction and may be partly applied: check the schema, then run `{} resolve {} --applied` or `--rolled-back`",
-                    options.hint_command, r.id
-                );
+                let hint = match verb {
+                    Verb::Upgrade => format!(
+                        "; it ran outside a transaction and may be partly applied: check the schema, then run `{} resolve {} --applied` or `--rolled-back`",
+                        options.hint_command, r.id
+                    ),
+                    Verb::Downgrade => "; it ran outside a transaction and may be partly reverted: check the schema (the revision is still recorded as applied)".into(),
+                };
                 return Err(statement_failed(r, s.line, direction, &e, hint));
             }
         }
@@ -278,6 +280,22 @@ async fn run_revision(
         conn.run("recording the revision in the history table", &bookkeeping).await?;
     }
     Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() }))
+}
+
+/// Creates the history table if missing (on SQLite inside `BEGIN IMMEDIATE`, so a busy
+/// database is waited for like any other write).
+async fn ensure_history(conn: &mut Conn, options: &Options) -> Result<(), MigrateError> {
+    let dialect = conn.dialect();
+    let create = dialect.create_history(&options.table);
+    if dialect != Dialect::Sqlite {
+        return conn.run("creating the history table", &create).await;
+    }
+    begin(conn, dialect, options).await?;
+    if let Err(e) = conn.execute(&create).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(MigrateError::db("creating the history table", &e));
+    }
+    conn.run("creating the history table", "COMMIT").await
 }
 
 /// Starts a transaction; on SQLite, retries `BEGIN IMMEDIATE` while another writer holds the
@@ -362,7 +380,7 @@ pub async fn stamp(
     let conn = Conn::acquire(pool).await?;
     let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
     let dialect = guard.conn().dialect();
-    guard.conn().run("creating the history table", &dialect.create_history(&options.table)).await?;
+    ensure_history(guard.conn(), options).await?;
     if purge {
         let sql = format!("DELETE FROM {}", dialect.quote_table(&options.table));
         guard.conn().run("purging the history table", &sql).await?;

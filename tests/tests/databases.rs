@@ -217,3 +217,46 @@ async fn create_index_concurrently_runs_outside_a_transaction_on_postgres() {
     assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied"]);
     assert_eq!(ids(&down(&db, &g, "a").await.expect("downgrade")), ["b"]);
 }
+
+#[tokio::test]
+async fn a_held_lock_makes_a_second_migrator_wait_then_fail_naming_the_holder() {
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        let mut slow = Spec::new("b", &["a"]);
+        slow.up = match d {
+            Dialect::Postgres => "SELECT pg_sleep(3);\n".into(),
+            Dialect::MySql => "SELECT SLEEP(3);\n".into(),
+            Dialect::Sqlite => continue, // see the SQLite test below
+        };
+        let g = std::sync::Arc::new(graph(&[Spec::new("a", &[]), slow]));
+        let (pool, g2) = (db.pool.clone(), std::sync::Arc::clone(&g));
+        let holder =
+            tokio::spawn(async move { upgrade(pool.as_db(), &g2, &target("head"), &Options::default()).await });
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        let quick = Options { lock_timeout: std::time::Duration::from_secs(1), ..Options::default() };
+        let err = upgrade(db.pool.as_db(), &g, &target("head"), &quick).await.expect_err("the lock is held");
+        let MigrateError::LockTimeout { holder: who, .. } = &err else { panic!("{d}: {err}") };
+        assert!(
+            who.contains(if d == Dialect::Postgres { "pid " } else { "connection " }),
+            "{d}: names the holder: {err}"
+        );
+        assert!(err.to_string().contains("the migration lock for `migrate_history` is held by"), "{err}");
+        assert_eq!(ids(&holder.await.expect("task").expect("the holder finishes")), ["a", "b"]);
+        assert!(up(&db, &g, "head").await.expect("free again").steps.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_writer_makes_a_migrator_wait_then_fail() {
+    let Some(db) = fresh(Dialect::Sqlite).await else { return };
+    let g = graph(&[Spec::new("a", &[])]);
+    let migrate_runtime::AnyPool::Sqlite(pool) = &db.pool else { unreachable!("a SQLite pool") };
+    let mut writer = pool.acquire().await.expect("connection");
+    migrate_runtime::sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *writer).await.expect("hold the write lock");
+    let quick = Options { lock_timeout: std::time::Duration::from_secs(1), ..Options::default() };
+    let err = upgrade(db.pool.as_db(), &g, &target("head"), &quick).await.expect_err("the database is locked");
+    assert!(matches!(err, MigrateError::LockTimeout { .. }), "{err}");
+    migrate_runtime::sqlx::raw_sql("ROLLBACK").execute(&mut *writer).await.expect("release");
+    drop(writer);
+    assert_eq!(ids(&up(&db, &g, "head").await.expect("free again")), ["a"]);
+}
