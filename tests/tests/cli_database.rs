@@ -181,3 +181,37 @@ async fn no_password_in_any_output() {
         }
     }
 }
+
+#[test]
+fn database_url_precedence_flag_env_dotenv_config() {
+    let bin = cargo_migrate_bin();
+    let pkg = package(&[Spec::new("a", &[])]);
+    let p = pkg.path();
+    let manifest = std::fs::read_to_string(p.join("Cargo.toml")).expect("manifest");
+    std::fs::write(
+        p.join("Cargo.toml"),
+        format!("{manifest}\n[package.metadata.migrate]\ndatabase-url = \"sqlite://config.db\"\n"),
+    )
+    .expect("write");
+    let upgrade = |env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = Command::new(&bin);
+        cmd.args(["migrate", "upgrade", "-q"]).current_dir(p).env_remove("DATABASE_URL");
+        if let Some(url) = env {
+            cmd.env("DATABASE_URL", url);
+        }
+        if let Some(url) = flag {
+            cmd.args(["--database-url", url]);
+        }
+        let out = cmd.output().expect("run");
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    upgrade(None, None);
+    assert!(p.join("config.db").exists(), "config is the last resort");
+    std::fs::write(p.join(".env"), "DATABASE_URL=sqlite://dotenv.db\n").expect(".env");
+    upgrade(None, None);
+    assert!(p.join("dotenv.db").exists(), ".env comes before config");
+    upgrade(Some("sqlite://environment.db"), None);
+    assert!(p.join("environment.db").exists(), "the environment comes before .env");
+    upgrade(Some("sqlite://environment.db"), Some("sqlite://flag.db"));
+    assert!(p.join("flag.db").exists(), "--database-url comes first");
+}
