@@ -260,3 +260,20 @@ async fn a_sqlite_writer_makes_a_migrator_wait_then_fail() {
     drop(writer);
     assert_eq!(ids(&up(&db, &g, "head").await.expect("free again")), ["a"]);
 }
+
+#[tokio::test]
+async fn routines_triggers_and_dollar_quotes_split_correctly_on_the_real_server() {
+    for db in fresh_databases().await {
+        let mut body = Spec::new("b", &["a"]);
+        body.up = match db.dialect {
+            Dialect::Postgres => "CREATE FUNCTION bump() RETURNS trigger AS $$\nBEGIN\n  NEW.v := NEW.v || ';bumped';\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;\nCREATE TRIGGER t_a_bump BEFORE INSERT ON t_a FOR EACH ROW EXECUTE FUNCTION bump();\nINSERT INTO t_a (id, v) VALUES (1, 'x');\n".into(),
+            Dialect::MySql => "DELIMITER //\nCREATE TRIGGER t_a_bump BEFORE INSERT ON t_a FOR EACH ROW\nBEGIN\n  SET NEW.v = CONCAT(NEW.v, ';bumped');\nEND //\nDELIMITER ;\nINSERT INTO t_a (id, v) VALUES (1, 'x');\n".into(),
+            Dialect::Sqlite => "CREATE TRIGGER t_a_bump AFTER INSERT ON t_a BEGIN\n  UPDATE t_a SET v = v || ';bumped' WHERE id = NEW.id;\nEND;\nINSERT INTO t_a (id, v) VALUES (1, 'x');\n".into(),
+        };
+        body.down = None;
+        let g = graph(&[Spec::new("a", &[]), body]);
+        let report = up(&db, &g, "head").await;
+        assert!(report.is_ok(), "{}: {:?}", db.dialect, report.err().map(|e| e.to_string()));
+        assert_eq!(texts(&db.pool, "SELECT v FROM t_a").await, ["x;bumped"], "{}", db.dialect);
+    }
+}
