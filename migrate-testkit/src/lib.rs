@@ -79,6 +79,19 @@ pub fn write_folder(dir: &Path, specs: &[Spec]) -> io::Result<()> {
     Ok(())
 }
 
+/// A graph with a branch point and a merge, for target and plan tests:
+/// `a0 ─ b10 ─ b20 ─ m0 ─ f0`, and `a0 ─ d0 (labeled side) ─ m0`.
+pub fn branch_and_merge() -> Vec<Spec> {
+    vec![
+        Spec::new("a0", &[]),
+        Spec::new("b10", &["a0"]),
+        Spec::new("b20", &["b10"]),
+        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
+        Spec::new("m0", &["b20", "d0"]),
+        Spec::new("f0", &["m0"]),
+    ]
+}
+
 /// `n` revisions on one line of history with a branch of two sides every 50 revisions, each
 /// side 5 revisions long, merged back: a valid graph with a single head.
 pub fn generated_graph(n: usize) -> Vec<Spec> {

@@ -10,18 +10,6 @@ use migrate_e2e::{cargo_migrate_bin, text};
 use migrate_runtime::Dialect;
 use migrate_testkit::{Spec, write_folder};
 
-/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0.
-fn branchy() -> Vec<Spec> {
-    vec![
-        Spec::new("a0", &[]),
-        Spec::new("b10", &["a0"]),
-        Spec::new("b20", &["b10"]),
-        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
-        Spec::new("m0", &["b20", "d0"]),
-        Spec::new("f0", &["m0"]),
-    ]
-}
-
 fn package(specs: &[Spec]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(
@@ -55,7 +43,7 @@ fn ok(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> String {
 #[tokio::test]
 async fn every_database_verb_on_every_database() {
     let bin = cargo_migrate_bin();
-    let pkg = package(&branchy());
+    let pkg = package(&migrate_testkit::branch_and_merge());
     let p = pkg.path();
     for db in fresh_databases().await {
         let d = db.dialect;
@@ -133,7 +121,7 @@ fn run_script(db: &TestDb, script: &str) -> Output {
 #[tokio::test]
 async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
     let bin = cargo_migrate_bin();
-    let mut specs = branchy();
+    let mut specs = migrate_testkit::branch_and_merge();
     specs[2].up.push_str("INSERT INTO t_b20 (id, v) VALUES (1, 'it''s; tricky -- not a comment');\n");
     let pkg = package(&specs);
     let p = pkg.path();
@@ -163,7 +151,7 @@ async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
 #[tokio::test]
 async fn no_password_in_any_output() {
     let bin = cargo_migrate_bin();
-    let pkg = package(&branchy());
+    let pkg = package(&migrate_testkit::branch_and_merge());
     let secret = "hunter2secretpw";
     let urls = [
         format!("postgres://postgres:{secret}@127.0.0.1:1/nowhere"),

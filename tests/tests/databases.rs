@@ -32,18 +32,6 @@ async fn down(db: &TestDb, g: &RevisionGraph, t: &str) -> Result<Report, Migrate
 
 const TABLE: &str = "migrate_history";
 
-/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0.
-fn branchy() -> Vec<Spec> {
-    vec![
-        Spec::new("a0", &[]),
-        Spec::new("b10", &["a0"]),
-        Spec::new("b20", &["b10"]),
-        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
-        Spec::new("m0", &["b20", "d0"]),
-        Spec::new("f0", &["m0"]),
-    ]
-}
-
 #[tokio::test]
 async fn upgrade_applies_everything_and_a_second_boot_is_a_no_op() {
     let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
@@ -62,7 +50,7 @@ async fn upgrade_applies_everything_and_a_second_boot_is_a_no_op() {
 
 #[tokio::test]
 async fn targets_on_a_graph_with_a_branch_and_a_merge() {
-    let g = graph(&branchy());
+    let g = graph(&migrate_testkit::branch_and_merge());
     for db in fresh_databases().await {
         let d = db.dialect;
         assert_eq!(ids(&up(&db, &g, "b1").await.expect("prefix")), ["a0", "b10"], "{d}");

@@ -2,16 +2,8 @@ use super::*;
 use crate::target::{Target, parse_target};
 use migrate_testkit::Spec;
 
-/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0.
 fn specs() -> Vec<Spec> {
-    vec![
-        Spec::new("a0", &[]),
-        Spec::new("b10", &["a0"]),
-        Spec::new("b20", &["b10"]),
-        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
-        Spec::new("m0", &["b20", "d0"]),
-        Spec::new("f0", &["m0"]),
-    ]
+    migrate_testkit::branch_and_merge()
 }
 
 fn graph_of(specs: &[Spec]) -> RevisionGraph {

@@ -2,17 +2,9 @@ use super::*;
 use crate::graph::RevisionGraph;
 use migrate_testkit::Spec;
 
-/// a0 ─ b10 ─ b20 ─ m0 ─ f0, and a0 ─ d0 (labeled `side`) ─ m0: a branch point and a merge.
+/// `a0 ─ b10 ─ b20 ─ m0 ─ f0`, and `a0 ─ d0 (side) ─ m0`: a branch point and a merge.
 fn graph() -> RevisionGraph {
-    let specs = [
-        Spec::new("a0", &[]),
-        Spec::new("b10", &["a0"]),
-        Spec::new("b20", &["b10"]),
-        Spec::new("d0", &["a0"]).header("-- branch-labels: side"),
-        Spec::new("m0", &["b20", "d0"]),
-        Spec::new("f0", &["m0"]),
-    ];
-    crate::graph::tests::graph_of(&specs).expect("valid")
+    crate::graph::tests::graph_of(&migrate_testkit::branch_and_merge()).expect("valid")
 }
 
 fn resolve(g: &RevisionGraph, text: &str, current: &[&str]) -> Result<Vec<String>, TargetError> {
