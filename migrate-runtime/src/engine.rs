@@ -64,6 +64,14 @@ pub struct Report {
     pub locked: bool,
 }
 
+/// Checks the options and takes a connection: every operation starts here, so a bad history
+/// table name is refused before any SQL runs.
+async fn open(pool: DbPool<'_>, options: &Options) -> Result<Conn, MigrateError> {
+    migrate_core::check_table_name(&options.table)
+        .map_err(|why| MigrateError::TableName { name: options.table.clone(), why })?;
+    Conn::acquire(pool).await
+}
+
 /// Reads the history table (empty when it does not exist yet).
 pub(crate) async fn read_history(conn: &mut Conn, table: &str) -> Result<Vec<HistoryRow>, MigrateError> {
     let sql = conn.dialect().select_history(table);
@@ -82,7 +90,7 @@ pub(crate) async fn read_history(conn: &mut Conn, table: &str) -> Result<Vec<His
 
 /// The status of the database against `graph`: one query, no lock, no write.
 pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) -> Result<Status, MigrateError> {
-    let mut conn = Conn::acquire(pool).await?;
+    let mut conn = open(pool, options).await?;
     let rows = read_history(&mut conn, &options.table).await?;
     Ok(analyze(graph, &rows))
 }
@@ -151,7 +159,7 @@ async fn migrate(
     options: &Options,
     verb: Verb,
 ) -> Result<Report, MigrateError> {
-    let mut conn = Conn::acquire(pool).await?;
+    let mut conn = open(pool, options).await?;
     let rows = read_history(&mut conn, &options.table).await?;
     let status = analyze(graph, &rows);
     // A `started` row seen without the lock may belong to a migrator that is running right
@@ -377,7 +385,7 @@ pub async fn stamp(
     purge: bool,
     options: &Options,
 ) -> Result<Report, MigrateError> {
-    let conn = Conn::acquire(pool).await?;
+    let conn = open(pool, options).await?;
     let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
     let dialect = guard.conn().dialect();
     ensure_history(guard.conn(), options).await?;
@@ -415,7 +423,7 @@ pub async fn stamp(
 
 /// Marks a `started`/`failed` row as applied (`applied = true`) or removes it (rolled back).
 pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &Options) -> Result<(), MigrateError> {
-    let conn = Conn::acquire(pool).await?;
+    let conn = open(pool, options).await?;
     let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
     let dialect = guard.conn().dialect();
     let rows = read_history(guard.conn(), &options.table).await?;
@@ -434,6 +442,6 @@ pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &
 
 /// The rows of the history table, oldest first.
 pub async fn history(pool: DbPool<'_>, options: &Options) -> Result<Vec<HistoryRow>, MigrateError> {
-    let mut conn = Conn::acquire(pool).await?;
+    let mut conn = open(pool, options).await?;
     read_history(&mut conn, &options.table).await
 }

@@ -99,6 +99,14 @@ pub enum MigrateError {
         /// The revision id.
         revision: String,
     },
+    /// The history table's name is not a plain identifier.
+    #[error("refusing history table name `{name}`: {why}")]
+    TableName {
+        /// The name given.
+        name: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// `run_cli` was given words it does not know.
     #[error("{0}")]
     Usage(String),
@@ -127,6 +135,7 @@ impl MigrateError {
             MigrateError::NothingToResolve { .. } => "nothing-to-resolve",
             MigrateError::Invalid(_) => "invalid-revisions",
             MigrateError::Usage(_) => "usage",
+            MigrateError::TableName { .. } => "invalid-table-name",
         }
     }
 

@@ -265,3 +265,14 @@ async fn routines_triggers_and_dollar_quotes_split_correctly_on_the_real_server(
         assert_eq!(texts(&db.pool, "SELECT v FROM t_a").await, ["x;bumped"], "{}", db.dialect);
     }
 }
+
+#[tokio::test]
+async fn a_hostile_history_table_name_is_refused_before_any_sql_runs() {
+    let g = graph(&[Spec::new("a", &[])]);
+    for db in fresh_databases().await {
+        let hostile = Options { table: "x; DROP TABLE users".into(), ..Options::default() };
+        let err = upgrade(db.pool.as_db(), &g, &target("head"), &hostile).await.expect_err("refused");
+        assert_eq!(err.code(), "invalid-table-name", "{err}");
+        assert!(db.schema().await.is_empty(), "{}: nothing ran", db.dialect);
+    }
+}
