@@ -17,6 +17,20 @@ impl Checksum {
         Self(Sha256::digest(normalised.trim_end().as_bytes()).into())
     }
 
+    /// Parses 64 hex characters (either case); `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        let bytes = hex.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        let mut out = [0u8; 32];
+        for (i, pair) in bytes.chunks_exact(2).enumerate() {
+            out[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+        }
+        Some(Self(out))
+    }
+
     /// Lowercase hex, 64 characters.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
@@ -45,6 +59,15 @@ mod tests {
         let b = Checksum::of_up_section("CREATE TABLE t (id INT);\r\nSELECT 1;\r\n\r\n   \n");
         assert_eq!(a, b);
         assert_ne!(a, Checksum::of_up_section("CREATE TABLE t (id BIGINT);\nSELECT 1;\n"));
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let c = Checksum::of_up_section("SELECT 1;");
+        assert_eq!(Checksum::from_hex(&c.to_hex()), Some(c));
+        assert_eq!(Checksum::from_hex(&c.to_hex().to_uppercase()), Some(c));
+        assert_eq!(Checksum::from_hex("abc"), None);
+        assert_eq!(Checksum::from_hex(&"zz".repeat(32)), None);
     }
 
     #[test]

@@ -143,6 +143,22 @@ pub mod timing {
         pub max: Duration,
     }
 
+    impl Stats {
+        /// The spread of samples measured elsewhere (e.g. in async code).
+        ///
+        /// # Panics
+        /// With no samples.
+        pub fn of(mut samples: Vec<Duration>) -> Self {
+            samples.sort();
+            Stats { median: samples[samples.len() / 2], min: samples[0], max: samples[samples.len() - 1] }
+        }
+
+        /// Median in milliseconds.
+        pub fn median_ms(&self) -> f64 {
+            self.median.as_secs_f64() * 1000.0
+        }
+    }
+
     /// Runs `f` once to warm up, then `runs` times, timing each run.
     pub fn measure(runs: usize, mut f: impl FnMut()) -> Stats {
         f();

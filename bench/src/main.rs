@@ -1,0 +1,140 @@
+//! `cargo run --release -p migrate-bench -- [boot|apply|all] [--n N] [--runs R]`: measures
+//! cargo-migrate's runtime beside sqlx's own migrator and beside raw SQL, in the same process,
+//! interleaved, on SQLite and (with `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`)
+//! PostgreSQL and MariaDB. Prints markdown tables; see bench/README.md.
+
+mod contenders;
+mod roundtrips;
+
+use std::time::{Duration, Instant};
+
+use migrate_e2e::db::{TestDb, fresh_databases};
+use migrate_testkit::timing::Stats;
+
+use contenders::{Fixture, floor_apply, ours_apply, sqlx_apply, sqlx_migrator};
+
+struct Args {
+    what: String,
+    n: usize,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut args = Args { what: "all".into(), n: 1000, runs: 21 };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--n" => args.n = it.next().and_then(|v| v.parse().ok()).unwrap_or(args.n),
+            "--runs" => args.runs = it.next().and_then(|v| v.parse().ok()).unwrap_or(args.runs),
+            "--bench" => {}
+            other => args.what = other.to_owned(),
+        }
+    }
+    args
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn cell(s: &Stats) -> String {
+    format!("{} ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+    let counter = roundtrips::install();
+    let fixture = Fixture::generate(args.n);
+    println!("# cargo-migrate benchmarks\n");
+    println!(
+        "N = {} revisions ({} merges on our side; the same SQL as a linear sqlx folder), {} runs, medians with min–max in ms\n",
+        args.n, fixture.merges, args.runs
+    );
+    if args.what == "boot" || args.what == "all" {
+        boot(&fixture, args.runs, &counter).await;
+    }
+    if args.what == "apply" || args.what == "all" {
+        apply(&fixture, args.runs.min(5)).await;
+    }
+}
+
+/// Boot with nothing pending: ours against sqlx's `Migrator::run`, interleaved.
+async fn boot(fixture: &Fixture, runs: usize, counter: &roundtrips::Counter) {
+    println!("## Boot, nothing pending (N applied)\n");
+    println!(
+        "| database | ours | sqlx Migrator::run | ours / sqlx | statements: ours | statements: sqlx |\n|---|---:|---:|---:|---:|---:|"
+    );
+    let ours_dbs = fresh_databases().await;
+    let sqlx_dbs = fresh_databases().await;
+    let migrator = sqlx_migrator(fixture).await;
+    for (ours, theirs) in ours_dbs.iter().zip(&sqlx_dbs) {
+        ours_apply(ours, fixture).await;
+        sqlx_apply(theirs, &migrator).await;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let start = Instant::now();
+            let report = contenders::ours_boot(ours, fixture).await;
+            a.push(start.elapsed());
+            assert!(report.steps.is_empty() && !report.locked);
+            let start = Instant::now();
+            sqlx_apply(theirs, &migrator).await;
+            b.push(start.elapsed());
+        }
+        let ours_statements = counter.count(contenders::ours_boot(ours, fixture)).await.1;
+        let sqlx_statements = counter.count(sqlx_apply(theirs, &migrator)).await.1;
+        let (a, b) = (Stats::of(a), Stats::of(b));
+        println!(
+            "| {} | {} | {} | {:.2} | {ours_statements} | {sqlx_statements} |",
+            ours.dialect,
+            cell(&a),
+            cell(&b),
+            a.median_ms() / b.median_ms()
+        );
+    }
+    println!(
+        "\nStatements are counted from sqlx's own query log (target `sqlx::query`); a pool may add a connection check on acquire.\n"
+    );
+}
+
+/// Cold apply of N revisions to an empty database: ours, sqlx's migrator, and the floor.
+async fn apply(fixture: &Fixture, runs: usize) {
+    println!("## Cold apply of N revisions to an empty database\n");
+    println!(
+        "| database | ours | sqlx Migrator::run | floor (raw SQL, one transaction per revision) | ours / floor | sqlx / floor |\n|---|---:|---:|---:|---:|---:|"
+    );
+    let migrator = sqlx_migrator(fixture).await;
+    let mut rows: Vec<(String, Vec<Duration>, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    for _ in 0..runs {
+        let (ours, theirs, floor) = (fresh_databases().await, fresh_databases().await, fresh_databases().await);
+        for (i, ((o, t), f)) in ours.iter().zip(&theirs).zip(&floor).enumerate() {
+            if rows.len() <= i {
+                rows.push((o.dialect.to_string(), Vec::new(), Vec::new(), Vec::new()));
+            }
+            let timed = async |db: &TestDb, which: u8| {
+                let start = Instant::now();
+                match which {
+                    0 => ours_apply(db, fixture).await,
+                    1 => sqlx_apply(db, &migrator).await,
+                    _ => floor_apply(db, fixture).await,
+                }
+                start.elapsed()
+            };
+            rows[i].1.push(timed(o, 0).await);
+            rows[i].2.push(timed(t, 1).await);
+            rows[i].3.push(timed(f, 2).await);
+        }
+    }
+    for (name, a, b, c) in rows {
+        let (a, b, c) = (Stats::of(a), Stats::of(b), Stats::of(c));
+        println!(
+            "| {name} | {} | {} | {} | {:.2} | {:.2} |",
+            cell(&a),
+            cell(&b),
+            cell(&c),
+            a.median_ms() / c.median_ms(),
+            b.median_ms() / c.median_ms()
+        );
+    }
+    println!();
+}
