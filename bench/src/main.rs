@@ -97,6 +97,9 @@ async fn boot(fixture: &Fixture, runs: usize, counter: &roundtrips::Counter) {
     );
 }
 
+/// A database's samples: ours, sqlx's, the floor's.
+type ApplyTimes = (String, Vec<Duration>, Vec<Duration>, Vec<Duration>);
+
 /// Cold apply of N revisions to an empty database: ours, sqlx's migrator, and the floor.
 async fn apply(fixture: &Fixture, runs: usize) {
     println!("## Cold apply of N revisions to an empty database\n");
@@ -104,7 +107,7 @@ async fn apply(fixture: &Fixture, runs: usize) {
         "| database | ours | sqlx Migrator::run | floor (raw SQL, one transaction per revision) | ours / floor | sqlx / floor |\n|---|---:|---:|---:|---:|---:|"
     );
     let migrator = sqlx_migrator(fixture).await;
-    let mut rows: Vec<(String, Vec<Duration>, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    let mut rows: Vec<ApplyTimes> = Vec::new();
     for _ in 0..runs {
         let (ours, theirs, floor) = (fresh_databases().await, fresh_databases().await, fresh_databases().await);
         for (i, ((o, t), f)) in ours.iter().zip(&theirs).zip(&floor).enumerate() {
