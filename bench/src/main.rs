@@ -3,6 +3,7 @@
 //! interleaved, on SQLite and (with `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`)
 //! PostgreSQL and MariaDB. Prints markdown tables; see bench/README.md.
 
+mod build;
 mod contenders;
 mod roundtrips;
 
@@ -56,6 +57,9 @@ async fn main() {
     }
     if args.what == "apply" || args.what == "all" {
         apply(&fixture, args.runs.min(5)).await;
+    }
+    if args.what == "build" || args.what == "all" {
+        build::run(args.runs.min(5));
     }
 }
 

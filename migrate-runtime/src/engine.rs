@@ -295,8 +295,11 @@ async fn run_revision(
             Verb::Upgrade => dialect.insert_row(table, &record(started.elapsed().as_millis() as u64, State::Applied)),
             Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
         };
-        conn.run("recording the revision in the history table", &bookkeeping).await?;
-        conn.run("committing the revision", "COMMIT").await?;
+        // The row and the commit travel together: one round trip per revision saved.
+        if let Err(e) = conn.execute(&format!("{bookkeeping};\nCOMMIT")).await {
+            let _ = conn.execute("ROLLBACK").await;
+            return Err(MigrateError::db("recording the revision in the history table and committing", &e));
+        }
     } else {
         if verb == Verb::Upgrade {
             conn.run("recording the revision as started", &dialect.insert_row(table, &record(0, State::Started)))
