@@ -21,13 +21,16 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let loaded = load_dir(&root.join(&rel_dir), &root);
     let tracked: Vec<TokenStream> = loaded.files.iter().map(|p| track(p)).collect();
     let graph = loaded.into_valid_graph().map_err(|d| combine(d.iter().filter(|d| d.is_error())))?;
-    let revisions = graph.topological_order().iter().map(|&n| revision(graph.revision(n)));
+    let mut text = String::new();
+    let revisions: Vec<TokenStream> =
+        graph.topological_order().iter().map(|&n| revision(&mut text, graph.revision(n))).collect();
     let table = &config.table;
+    let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
     Ok(quote! {{
         #manifest_track
         #(#tracked)*
-        ::migrate_runtime::Migrations::__from_embedded(&[#(#revisions),*], #table, #rel_dir)
+        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], #table, #shown_dir)
     }})
 }
 
@@ -36,7 +39,7 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
     quote! {{
         #errors
-        ::migrate_runtime::Migrations::__from_embedded(&[], "", "")
+        ::migrate_runtime::Migrations::__from_embedded("", &[], "", "")
     }}
 }
 
@@ -74,38 +77,45 @@ fn track(path: &Path) -> TokenStream {
     quote! { const _: &[u8] = ::core::include_bytes!(#abs); }
 }
 
-fn revision(r: &Revision) -> TokenStream {
-    let strs = |items: &[String]| quote! { &[#(#items),*] };
-    let ids = |items: &[migrate_core::RevisionId]| strs(&items.iter().map(ToString::to_string).collect::<Vec<_>>());
-    let id = r.id.as_str();
-    let parents = ids(&r.parents);
-    let depends_on = ids(&r.depends_on);
-    let labels = strs(&r.branch_labels);
-    let message = &r.message;
-    let transactional = r.transactional;
-    let up = &r.up.sql;
+/// Appends `part` to the text and returns its `[start, len]`.
+fn push(text: &mut String, part: &str) -> [u32; 2] {
+    let start = text.len() as u32;
+    text.push_str(part);
+    [start, part.len() as u32]
+}
+
+/// One table entry: offsets into the shared text, no pointers.
+fn revision(text: &mut String, r: &Revision) -> TokenStream {
+    let join = |ids: &[migrate_core::RevisionId]| ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+    let id = push(text, r.id.as_str());
+    let parents = push(text, &join(&r.parents));
+    let depends_on = push(text, &join(&r.depends_on));
+    let labels = push(text, &r.branch_labels.join(","));
+    let message = push(text, &r.message);
+    let [up_start, up_len] = push(text, &r.up.sql);
     let up_line = r.up.first_line as u32;
     let down = match &r.down {
         Some(d) => {
-            let (sql, line) = (&d.sql, d.first_line as u32);
-            quote! { ::core::option::Option::Some(::migrate_runtime::EmbeddedSection { sql: #sql, first_line: #line }) }
+            let [start, len] = push(text, &d.sql);
+            [start, len, d.first_line as u32]
         }
-        None => quote! { ::core::option::Option::None },
+        None => [0, 0, 0],
     };
+    let file_name = push(text, &r.source.file_name);
     let checksum = r.checksum.0;
-    let path = &r.source.path;
+    let transactional = r.transactional;
     quote! {
-        ::migrate_runtime::EmbeddedRevision {
-            id: #id,
-            parents: #parents,
-            depends_on: #depends_on,
-            branch_labels: #labels,
-            message: #message,
-            transactional: #transactional,
-            up: ::migrate_runtime::EmbeddedSection { sql: #up, first_line: #up_line },
-            down: #down,
+        ::migrate_runtime::__private::RawRevision {
+            id: [#(#id),*],
+            parents: [#(#parents),*],
+            depends_on: [#(#depends_on),*],
+            branch_labels: [#(#labels),*],
+            message: [#(#message),*],
+            up: [#up_start, #up_len, #up_line],
+            down: [#(#down),*],
+            file_name: [#(#file_name),*],
             checksum: [#(#checksum),*],
-            path: #path,
+            transactional: #transactional,
         }
     }
 }

@@ -6,7 +6,7 @@
 //! // a path names a folder relative to the package root.
 //! static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migrations!("tests/fixtures/valid");
 //!
-//! assert_eq!(MIGRATIONS.heads()[0].id, "d4");
+//! assert_eq!(MIGRATIONS.heads()[0].id(), "d4");
 //! ```
 //!
 //! `embed_migrations!` validates the folder at compile time with the same code as
@@ -39,6 +39,12 @@ pub use engine::{Options, Report, Step};
 pub use error::{MigrateError, redact_secret, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
+
+/// Used by `embed_migrations!`; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::migrations::RawRevision;
+}
 pub use script::script;
 pub use split::{SplitError, Statement, split_statements};
 

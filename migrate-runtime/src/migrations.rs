@@ -22,36 +22,115 @@ pub struct EmbeddedSection {
     pub first_line: u32,
 }
 
-/// One revision as embedded by `embed_migrations!`.
+/// One revision as `embed_migrations!` writes it: offsets into the package's text, so the
+/// table holds no pointers (each pointer in static data costs 8 bytes and a 24-byte
+/// relocation). Not a stable API: read revisions through [`EmbeddedRevision`].
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EmbeddedRevision {
-    /// The revision id.
-    pub id: &'static str,
-    /// The ids it revises (none for a root, two or more for a merge).
-    pub parents: &'static [&'static str],
-    /// The `depends-on` ids.
-    pub depends_on: &'static [&'static str],
-    /// Its branch labels.
-    pub branch_labels: &'static [&'static str],
-    /// The one-line message.
-    pub message: &'static str,
-    /// `false` for a revision that runs outside a transaction.
-    pub transactional: bool,
-    /// The up section.
-    pub up: EmbeddedSection,
-    /// The down section; `None` for an irreversible revision.
-    pub down: Option<EmbeddedSection>,
+pub struct RawRevision {
+    /// `[start, len]` of the id in the text.
+    pub id: [u32; 2],
+    /// `[start, len]` of the parent ids, comma separated.
+    pub parents: [u32; 2],
+    /// `[start, len]` of the `depends-on` ids, comma separated.
+    pub depends_on: [u32; 2],
+    /// `[start, len]` of the branch labels, comma separated.
+    pub branch_labels: [u32; 2],
+    /// `[start, len]` of the message.
+    pub message: [u32; 2],
+    /// `[start, len, first line]` of the up section.
+    pub up: [u32; 3],
+    /// `[start, len, first line]` of the down section; first line 0 when there is none.
+    pub down: [u32; 3],
+    /// `[start, len]` of the file name.
+    pub file_name: [u32; 2],
     /// SHA-256 of the normalised up section.
     pub checksum: [u8; 32],
+    /// `false` for `transaction: false`.
+    pub transactional: bool,
+}
+
+/// One embedded revision: a view into the embedded table.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedRevision {
+    raw: &'static RawRevision,
+    text: &'static str,
+    dir: &'static str,
+}
+
+impl EmbeddedRevision {
+    fn slice(&self, [start, len]: [u32; 2]) -> &'static str {
+        self.text.get(start as usize..(start + len) as usize).unwrap_or("")
+    }
+
+    fn list(&self, range: [u32; 2]) -> impl Iterator<Item = &'static str> + use<> {
+        self.slice(range).split(',').filter(|s| !s.is_empty())
+    }
+
+    /// The revision id.
+    pub fn id(&self) -> &'static str {
+        self.slice(self.raw.id)
+    }
+
+    /// The ids it revises (none for a root, two or more for a merge).
+    pub fn parents(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.list(self.raw.parents)
+    }
+
+    /// The `depends-on` ids.
+    pub fn depends_on(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.list(self.raw.depends_on)
+    }
+
+    /// Its branch labels.
+    pub fn branch_labels(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.list(self.raw.branch_labels)
+    }
+
+    /// The one-line message.
+    pub fn message(&self) -> &'static str {
+        self.slice(self.raw.message)
+    }
+
+    /// `false` for a revision that runs outside a transaction.
+    pub fn transactional(&self) -> bool {
+        self.raw.transactional
+    }
+
+    /// The up section.
+    pub fn up(&self) -> EmbeddedSection {
+        let [start, len, line] = self.raw.up;
+        EmbeddedSection { sql: self.slice([start, len]), first_line: line }
+    }
+
+    /// The down section; `None` for an irreversible revision.
+    pub fn down(&self) -> Option<EmbeddedSection> {
+        let [start, len, line] = self.raw.down;
+        (line > 0).then(|| EmbeddedSection { sql: self.slice([start, len]), first_line: line })
+    }
+
+    /// SHA-256 of the normalised up section.
+    pub fn checksum(&self) -> [u8; 32] {
+        self.raw.checksum
+    }
+
+    /// The file name.
+    pub fn file_name(&self) -> &'static str {
+        self.slice(self.raw.file_name)
+    }
+
     /// The revision file, relative to the package root (for messages).
-    pub path: &'static str,
+    pub fn path(&self) -> String {
+        if self.dir.is_empty() { self.file_name().to_owned() } else { format!("{}/{}", self.dir, self.file_name()) }
+    }
 }
 
 /// The revisions of a package, embedded at compile time in topological order (parents and
 /// dependencies first, ties broken by file name).
 #[derive(Debug)]
 pub struct Migrations {
-    revisions: &'static [EmbeddedRevision],
+    text: &'static str,
+    raw: &'static [RawRevision],
     table: &'static str,
     dir: &'static str,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
@@ -61,11 +140,12 @@ impl Migrations {
     /// Used by `embed_migrations!`; not a stable API.
     #[doc(hidden)]
     pub const fn __from_embedded(
-        revisions: &'static [EmbeddedRevision],
+        text: &'static str,
+        raw: &'static [RawRevision],
         table: &'static str,
         dir: &'static str,
     ) -> Self {
-        Self { revisions, table, dir, graph: OnceLock::new() }
+        Self { text, raw, table, dir, graph: OnceLock::new() }
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -75,7 +155,7 @@ impl Migrations {
     /// `embed_migrations!` rules out at compile time.
     pub fn graph(&self) -> Result<&RevisionGraph, MigrateError> {
         self.graph
-            .get_or_init(|| RevisionGraph::build(self.revisions.iter().map(to_revision).collect()))
+            .get_or_init(|| RevisionGraph::build(self.revisions().map(|r| to_revision(&r)).collect()))
             .as_ref()
             .map_err(|d| MigrateError::Invalid(d.clone()))
     }
@@ -172,31 +252,30 @@ impl Migrations {
     }
 
     /// Every revision, parents and dependencies before their children.
-    pub fn revisions(&self) -> &'static [EmbeddedRevision] {
-        self.revisions
+    pub fn revisions(&self) -> impl ExactSizeIterator<Item = EmbeddedRevision> + '_ {
+        self.raw.iter().map(|raw| EmbeddedRevision { raw, text: self.text, dir: self.dir })
     }
 
     /// The revision with this exact id.
-    pub fn get(&self, id: &str) -> Option<&'static EmbeddedRevision> {
-        self.revisions.iter().find(|r| r.id == id)
+    pub fn get(&self, id: &str) -> Option<EmbeddedRevision> {
+        self.revisions().find(|r| r.id() == id)
     }
 
     /// The revisions no other embedded revision revises (one, unless the folder has named
     /// branches), in embedded order.
-    pub fn heads(&self) -> Vec<&'static EmbeddedRevision> {
-        let revised: std::collections::HashSet<&str> =
-            self.revisions.iter().flat_map(|r| r.parents.iter().copied()).collect();
-        self.revisions.iter().filter(|r| !revised.contains(r.id)).collect()
+    pub fn heads(&self) -> Vec<EmbeddedRevision> {
+        let revised: std::collections::HashSet<&str> = self.revisions().flat_map(|r| r.parents()).collect();
+        self.revisions().filter(|r| !revised.contains(r.id())).collect()
     }
 
     /// How many revisions are embedded.
     pub fn len(&self) -> usize {
-        self.revisions.len()
+        self.raw.len()
     }
 
     /// `true` when none are.
     pub fn is_empty(&self) -> bool {
-        self.revisions.is_empty()
+        self.raw.is_empty()
     }
 
     /// The history table's name, from `[package.metadata.migrate] table` (validated at
@@ -213,29 +292,33 @@ impl Migrations {
 
 /// The core revision for an embedded one (spans are empty: there is no file to point into).
 fn to_revision(e: &EmbeddedRevision) -> Revision {
-    let ids = |list: &[&str]| list.iter().filter_map(|id| RevisionId::parse(id).ok()).collect::<Vec<_>>();
+    let ids =
+        |list: &mut dyn Iterator<Item = &str>| list.filter_map(|id| RevisionId::parse(id).ok()).collect::<Vec<_>>();
     let span = Span { line: 0, start: 0, end: 0, line_text: String::new() };
-    let section = |s: &EmbeddedSection| Section { sql: s.sql.to_owned(), first_line: s.first_line as usize };
+    let section = |s: EmbeddedSection| Section { sql: s.sql.to_owned(), first_line: s.first_line as usize };
+    let parents = ids(&mut e.parents());
+    let depends_on = ids(&mut e.depends_on());
+    let branch_labels: Vec<String> = e.branch_labels().map(str::to_owned).collect();
     Revision {
-        id: RevisionId::parse(e.id).unwrap_or_else(|_| unreachable_id(e.id)),
-        parents: ids(e.parents),
-        depends_on: ids(e.depends_on),
-        branch_labels: e.branch_labels.iter().map(|l| (*l).to_owned()).collect(),
-        message: e.message.to_owned(),
+        id: RevisionId::parse(e.id()).unwrap_or_else(|_| unreachable_id(e.id())),
+        message: e.message().to_owned(),
         created: None,
-        transactional: e.transactional,
-        up: section(&e.up),
-        down: e.down.as_ref().map(section),
-        checksum: Checksum(e.checksum),
+        transactional: e.transactional(),
+        up: section(e.up()),
+        down: e.down().map(section),
+        checksum: Checksum(e.checksum()),
         source: SourceInfo {
-            path: e.path.to_owned(),
-            file_name: e.path.rsplit('/').next().unwrap_or(e.path).to_owned(),
+            path: e.path(),
+            file_name: e.file_name().to_owned(),
             id_span: span.clone(),
             revises_span: span.clone(),
-            parent_spans: vec![span.clone(); e.parents.len()],
-            depends_on_spans: vec![span.clone(); e.depends_on.len()],
-            branch_label_spans: vec![span; e.branch_labels.len()],
+            parent_spans: vec![span.clone(); parents.len()],
+            depends_on_spans: vec![span.clone(); depends_on.len()],
+            branch_label_spans: vec![span; branch_labels.len()],
         },
+        parents,
+        depends_on,
+        branch_labels,
     }
 }
 

@@ -13,31 +13,40 @@ fn embedded_equals_what_core_loads() {
     let loaded = migrate_runtime::core::load_dir(&root.join("tests/fixtures/valid"), root);
     let graph = loaded.graph.expect("the fixture is valid");
     assert_eq!(VALID.len(), graph.len());
-    for (embedded, &node) in VALID.revisions().iter().zip(graph.topological_order()) {
+    for (embedded, &node) in VALID.revisions().zip(graph.topological_order()) {
         let r = graph.revision(node);
-        assert_eq!(embedded.id, r.id.as_str());
-        assert_eq!(embedded.parents, r.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>());
-        assert_eq!(embedded.depends_on, r.depends_on.iter().map(|p| p.as_str()).collect::<Vec<_>>());
-        assert_eq!(embedded.branch_labels, r.branch_labels);
-        assert_eq!(embedded.message, r.message);
-        assert_eq!(embedded.transactional, r.transactional);
-        assert_eq!(embedded.up.sql, r.up.sql);
-        assert_eq!(embedded.up.first_line as usize, r.up.first_line);
-        assert_eq!(embedded.down.map(|d| d.sql), r.down.as_ref().map(|d| d.sql.as_str()));
-        assert_eq!(embedded.checksum, r.checksum.0);
-        assert_eq!(embedded.path, r.source.path);
+        assert_eq!(embedded.id(), r.id.as_str());
+        assert_eq!(embedded.parents().collect::<Vec<_>>(), r.parents.iter().map(|p| p.as_str()).collect::<Vec<_>>());
+        assert_eq!(
+            embedded.depends_on().collect::<Vec<_>>(),
+            r.depends_on.iter().map(|p| p.as_str()).collect::<Vec<_>>()
+        );
+        assert_eq!(embedded.branch_labels().collect::<Vec<_>>(), r.branch_labels);
+        assert_eq!(embedded.message(), r.message);
+        assert_eq!(embedded.transactional(), r.transactional);
+        assert_eq!(embedded.up().sql, r.up.sql);
+        assert_eq!(embedded.up().first_line as usize, r.up.first_line);
+        assert_eq!(embedded.down().map(|d| d.sql), r.down.as_ref().map(|d| d.sql.as_str()));
+        assert_eq!(embedded.down().map(|d| d.first_line as usize), r.down.as_ref().map(|d| d.first_line));
+        assert_eq!(embedded.checksum(), r.checksum.0);
+        assert_eq!(embedded.path(), r.source.path);
+        assert_eq!(embedded.file_name(), r.source.file_name);
     }
+    let rebuilt = VALID.graph().expect("the embedded graph");
+    assert_eq!(rebuilt.len(), graph.len());
+    assert_eq!(rebuilt.heads().len(), 1);
 }
 
 #[test]
 fn embedded_in_topological_order_with_metadata() {
-    let ids: Vec<&str> = VALID.revisions().iter().map(|r| r.id).collect();
+    let ids: Vec<&str> = VALID.revisions().map(|r| r.id()).collect();
     assert_eq!(ids, ["a1", "b2", "c3", "d4"]);
-    assert_eq!(VALID.heads().iter().map(|r| r.id).collect::<Vec<_>>(), ["d4"]);
+    assert_eq!(VALID.heads().iter().map(|r| r.id()).collect::<Vec<_>>(), ["d4"]);
     let b2 = VALID.get("b2").expect("b2");
-    assert!(b2.down.is_none(), "b2 is irreversible");
-    assert_eq!(b2.up.sql.trim_end(), "ALTER TABLE users ADD COLUMN email TEXT; -- a comment; with a semicolon");
-    assert!(!VALID.get("c3").expect("c3").transactional);
+    assert!(b2.down().is_none(), "b2 is irreversible");
+    assert_eq!(b2.up().sql.trim_end(), "ALTER TABLE users ADD COLUMN email TEXT; -- a comment; with a semicolon");
+    assert!(!VALID.get("c3").expect("c3").transactional());
+    assert_eq!(VALID.get("c3").expect("c3").depends_on().collect::<Vec<_>>(), ["b2"]);
     assert_eq!(VALID.table(), "migrate_history");
     assert_eq!(VALID.dir(), "tests/fixtures/valid");
 }

@@ -9,7 +9,7 @@ static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migratio
 
 fn main() {
     for r in MIGRATIONS.revisions() {
-        println!("{} {} {}", r.id, r.parents.join(","), r.message);
+        println!("{} {} {}", r.id(), r.parents().collect::<Vec<_>>().join(","), r.message());
     }
 }
 "#;

@@ -2,7 +2,7 @@
 //! two things every statement needs — run it, or read its rows as text. Everything else is SQL
 //! text from `dialect`, so there is one code path per operation, not one per database.
 
-use sqlx::{AssertSqlSafe, Connection as _, Row as _};
+use sqlx::{AssertSqlSafe, Row as _};
 
 use crate::dialect::Dialect;
 use crate::error::{MigrateError, db_message};
@@ -251,8 +251,8 @@ impl AnyPool {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
                 let options: sqlx::postgres::PgConnectOptions = url.parse().map_err(failed)?;
-                let probe = sqlx::PgConnection::connect_with(&options).await.map_err(failed)?;
-                probe.close().await.map_err(failed)?;
+                let probe = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
+                sqlx::Connection::close(probe).await.map_err(failed)?;
                 Ok(AnyPool::Postgres(
                     sqlx::postgres::PgPoolOptions::new().max_connections(2).connect_lazy_with(options),
                 ))
@@ -261,8 +261,9 @@ impl AnyPool {
             Dialect::MySql => {
                 let options: sqlx::mysql::MySqlConnectOptions =
                     url.replacen("mariadb://", "mysql://", 1).parse().map_err(failed)?;
-                let probe = sqlx::MySqlConnection::connect_with(&options).await.map_err(failed)?;
-                probe.close().await.map_err(failed)?;
+                let probe =
+                    <sqlx::MySqlConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
+                sqlx::Connection::close(probe).await.map_err(failed)?;
                 Ok(AnyPool::MySql(sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect_lazy_with(options)))
             }
             #[cfg(feature = "sqlite")]
