@@ -99,24 +99,6 @@ impl Dialect {
         )
     }
 
-    /// What the boot fast path reads: every row's revision, checksum and state. SQLite and
-    /// PostgreSQL fold them into one text value (`id:checksum:state,…`): one row to transfer
-    /// instead of one per revision, which is most of the cost on SQLite, whose driver hands each
-    /// row over from a worker thread. MySQL returns rows (its `GROUP_CONCAT` truncates at
-    /// `group_concat_max_len`, 1 KiB by default).
-    pub fn select_quick(self, table: &str) -> String {
-        let t = self.quote_table(table);
-        match self {
-            Dialect::Sqlite => {
-                format!("SELECT group_concat(revision || ':' || checksum || ':' || state, ',') FROM {t}")
-            }
-            Dialect::Postgres => {
-                format!("SELECT string_agg(revision || ':' || checksum || ':' || state, ',') FROM {t}")
-            }
-            Dialect::MySql => format!("SELECT revision, checksum, state FROM {t}"),
-        }
-    }
-
     /// Inserts one history row.
     pub fn insert_row(self, table: &str, row: &crate::history::HistoryRow) -> String {
         let l = |s: &str| self.literal(s);

@@ -5,9 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use migrate_core::{
-    Checksum, Node, Plan, Resolved, Revision, RevisionGraph, Target, plan_downgrade, plan_stamp, plan_upgrade,
-};
+use migrate_core::{Node, Plan, Resolved, Revision, RevisionGraph, Target, plan_downgrade, plan_stamp, plan_upgrade};
 
 use crate::backend::{Conn, DbPool, is_missing_table, statement_message};
 use crate::dialect::Dialect;
@@ -97,6 +95,17 @@ pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) 
     Ok(analyze(graph, &rows))
 }
 
+/// Whether the database holds exactly `graph`'s revisions, all applied with their checksums:
+/// one narrow statement (the boot fast path). `Some(current heads)` when it does.
+pub async fn up_to_date(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    options: &Options,
+) -> Result<Option<Vec<String>>, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    crate::fastpath::up_to_date(&mut conn, graph, &options.table).await
+}
+
 /// Refuses to go on past drift, unresolved rows or divergence.
 fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateError> {
     if !status.unresolved.is_empty() {
@@ -154,42 +163,6 @@ pub async fn downgrade(
     migrate(pool, graph, target, options, Verb::Downgrade).await
 }
 
-/// The boot fast path: one narrow query; `Some(current heads)` when every revision of the graph
-/// is applied with its checksum and the history holds nothing else, `None` when the full path
-/// must look (pending, unknown, unresolved or drifted rows, or no table yet).
-async fn quick_check(conn: &mut Conn, graph: &RevisionGraph, table: &str) -> Result<Option<Vec<String>>, MigrateError> {
-    let sql = conn.dialect().select_quick(table);
-    // (rows matching the graph, rows that do not)
-    let mut tally = (0usize, 0usize);
-    let check = |tally: &mut (usize, usize), id: &str, sum: &str, state: &str| {
-        let ok = state == "applied"
-            && graph.node(id).is_some_and(|n| Some(graph.revision(n).checksum) == Checksum::from_hex(sum));
-        if ok { tally.0 += 1 } else { tally.1 += 1 }
-    };
-    let visited = conn
-        .visit_rows(&sql, |cols| match cols {
-            [Some(id), Some(sum), Some(state)] => check(&mut tally, id, sum, state),
-            [Some(folded)] => {
-                for row in folded.split(',') {
-                    match row.splitn(3, ':').collect::<Vec<_>>()[..] {
-                        [id, sum, state] => check(&mut tally, id, sum, state),
-                        _ => tally.1 += 1,
-                    }
-                }
-            }
-            [None] => {}
-            _ => tally.1 += 1,
-        })
-        .await;
-    let (matched, other) = (tally.0, tally.1 > 0);
-    match visited {
-        Ok(()) if !other && matched == graph.len() => Ok(Some(ids(graph, graph.heads()))),
-        Ok(()) => Ok(None),
-        Err(e) if is_missing_table(&e) => Ok(None),
-        Err(e) => Err(MigrateError::db(format!("reading the history table `{table}`"), &e)),
-    }
-}
-
 async fn migrate(
     pool: DbPool<'_>,
     graph: &RevisionGraph,
@@ -202,7 +175,7 @@ async fn migrate(
         && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
         && !graph.is_empty()
     {
-        if let Some(current) = quick_check(&mut conn, graph, &options.table).await? {
+        if let Some(current) = crate::fastpath::up_to_date(&mut conn, graph, &options.table).await? {
             return Ok(Report { before: current.clone(), after: current, ..Report::default() });
         }
     }

@@ -26,6 +26,7 @@ mod cli;
 mod dialect;
 mod engine;
 mod error;
+mod fastpath;
 mod history;
 mod lock;
 mod migrations;
@@ -51,7 +52,7 @@ pub use split::{SplitError, Statement, split_statements};
 /// The engine over a revision graph loaded at run time (what `cargo migrate` uses; an
 /// application uses [`Migrations`]).
 pub mod engine_api {
-    pub use crate::engine::{downgrade, history, resolve, stamp, status, upgrade};
+    pub use crate::engine::{downgrade, history, resolve, stamp, status, up_to_date, upgrade};
 }
 
 /// sqlx, re-exported so applications use the same version for their pools.

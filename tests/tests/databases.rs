@@ -3,7 +3,7 @@
 
 use migrate_core::{RevisionGraph, Target, parse_target};
 use migrate_e2e::db::{TestDb, execute, fresh, fresh_databases, texts};
-use migrate_runtime::engine_api::{downgrade, resolve, stamp, status, upgrade};
+use migrate_runtime::engine_api::{downgrade, resolve, stamp, status, up_to_date, upgrade};
 use migrate_runtime::{Dialect, MigrateError, Options, Report};
 use migrate_testkit::{Spec, write_folder};
 
@@ -274,5 +274,25 @@ async fn a_hostile_history_table_name_is_refused_before_any_sql_runs() {
         let err = upgrade(db.pool.as_db(), &g, &target("head"), &hostile).await.expect_err("refused");
         assert_eq!(err.code(), "invalid-table-name", "{err}");
         assert!(db.schema().await.is_empty(), "{}: nothing ran", db.dialect);
+    }
+}
+
+#[tokio::test]
+async fn the_fast_path_recognises_exactly_an_up_to_date_database() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    let older = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"])]);
+    let mut edited = Spec::new("b", &["a"]);
+    edited.up.push_str("SELECT 1;\n");
+    let drifted = graph(&[Spec::new("a", &[]), edited, Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        let opts = Options::default();
+        assert_eq!(up_to_date(db.pool.as_db(), &g, &opts).await.expect("no table yet"), None, "{d}");
+        up(&db, &g, "b").await.expect("upgrade");
+        assert_eq!(up_to_date(db.pool.as_db(), &g, &opts).await.expect("read"), None, "{d}: c is pending");
+        up(&db, &g, "head").await.expect("upgrade");
+        assert_eq!(up_to_date(db.pool.as_db(), &g, &opts).await.expect("read"), Some(vec!["c".to_owned()]), "{d}");
+        assert_eq!(up_to_date(db.pool.as_db(), &older, &opts).await.expect("read"), None, "{d}: c is unknown to it");
+        assert_eq!(up_to_date(db.pool.as_db(), &drifted, &opts).await.expect("read"), None, "{d}: b drifted");
     }
 }

@@ -156,24 +156,6 @@ impl Conn {
         })
     }
 
-    /// Runs one query and calls `f` with each row's columns as borrowed text (no allocation
-    /// per value: the boot fast path reads every history row this way).
-    pub async fn visit_rows(&mut self, sql: &str, mut f: impl FnMut(&[Option<&str>])) -> Result<(), sqlx::Error> {
-        let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-        with_conn!(self, c => {
-            let rows = statement.fetch_all(c).await?;
-            let mut cols: Vec<Option<&str>> = Vec::new();
-            for row in &rows {
-                cols.clear();
-                for i in 0..row.columns().len() {
-                    cols.push(row.try_get::<Option<&str>, _>(i)?);
-                }
-                f(&cols);
-            }
-            Ok(())
-        })
-    }
-
     /// The first column of the first row, as text.
     pub async fn scalar(&mut self, sql: &str) -> Result<Option<String>, sqlx::Error> {
         Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next().flatten()))
