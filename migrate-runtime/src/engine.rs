@@ -253,10 +253,13 @@ async fn run_revision(
     let started = Instant::now();
     let record = |duration: u64, state: State| row_for(r, state, duration);
     if in_transaction {
-        begin(conn, dialect, options).await?;
-        if dialect == Dialect::Sqlite && already_done(conn, table, r, verb).await? {
+        // SQLite: the write lock and the re-check of the history in one round trip.
+        let recheck = (dialect == Dialect::Sqlite).then(|| dialect.select_one(table, r.id.as_str()));
+        let found = begin_with(conn, dialect, options, recheck.as_deref()).await?;
+        let present = !found.is_empty();
+        if recheck.is_some() && present == (verb == Verb::Upgrade) {
             conn.run("ending a transaction", "ROLLBACK").await?;
-            return Ok(None);
+            return Ok(None); // another process did this step first
         }
         for s in &statements {
             if let Err(e) = conn.execute(&s.sql).await {
@@ -331,10 +334,24 @@ async fn ensure_history(conn: &mut Conn, options: &Options) -> Result<(), Migrat
 /// Starts a transaction; on SQLite, retries `BEGIN IMMEDIATE` while another writer holds the
 /// database, up to the lock timeout.
 async fn begin(conn: &mut Conn, dialect: Dialect, options: &Options) -> Result<(), MigrateError> {
+    begin_with(conn, dialect, options, None).await.map(|_| ())
+}
+
+/// Starts a transaction and runs `then` (a query) in the same round trip, returning its rows.
+async fn begin_with(
+    conn: &mut Conn,
+    dialect: Dialect,
+    options: &Options,
+    then: Option<&str>,
+) -> Result<Vec<Vec<Option<String>>>, MigrateError> {
     let started = Instant::now();
+    let sql = match then {
+        Some(query) => format!("{};\n{query}", dialect.begin()),
+        None => dialect.begin().to_owned(),
+    };
     loop {
-        match conn.execute(dialect.begin()).await {
-            Ok(()) => return Ok(()),
+        match conn.rows(&sql).await {
+            Ok(rows) => return Ok(rows),
             Err(e) if dialect == Dialect::Sqlite && is_busy(&e) && started.elapsed() < options.lock_timeout => {
                 tracing::debug!("SQLite is busy; waiting to begin");
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -346,7 +363,12 @@ async fn begin(conn: &mut Conn, dialect: Dialect, options: &Options) -> Result<(
                     waited: started.elapsed(),
                 });
             }
-            Err(e) => return Err(MigrateError::db("starting a transaction", &e)),
+            Err(e) => {
+                if then.is_some() {
+                    let _ = conn.execute("ROLLBACK").await;
+                }
+                return Err(MigrateError::db("starting a transaction", &e));
+            }
         }
     }
 }
@@ -356,16 +378,6 @@ fn is_busy(e: &sqlx::Error) -> bool {
         sqlx::Error::Database(db) => db.message().contains("locked") || db.message().contains("busy"),
         _ => false,
     }
-}
-
-/// Inside SQLite's `BEGIN IMMEDIATE`: has another process already done this step?
-async fn already_done(conn: &mut Conn, table: &str, r: &Revision, verb: Verb) -> Result<bool, MigrateError> {
-    let sql = conn.dialect().select_one(table, r.id.as_str());
-    let present = conn.rows(&sql).await.map_err(|e| MigrateError::db("re-reading the history table", &e))?.len() == 1;
-    Ok(match verb {
-        Verb::Upgrade => present,
-        Verb::Downgrade => !present,
-    })
 }
 
 fn statement_failed(r: &Revision, line: usize, direction: &'static str, e: &sqlx::Error, hint: String) -> MigrateError {
