@@ -30,10 +30,10 @@ pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_conf
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
 pub use graph::{Node, RevisionGraph};
 pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};
-pub use load::{Loaded, load_dir, load_files};
+pub use load::{Loaded, load_dir};
 pub use parse::{HEADER_KEYS, parse_revision};
 pub use plan::{Direction, Plan, PlanError, plan_downgrade, plan_stamp, plan_upgrade};
 pub use render::{NewRevision, file_name, render_revision};
 pub use revision::{Revision, Section, SourceInfo};
-pub use source::{Listed, SourceFile, display_path, list_dir, read_file, read_into};
+pub use source::{Listed, display_path, list_dir, read_into};
 pub use target::{Resolved, Target, TargetError, parse_target};

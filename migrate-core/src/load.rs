@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::graph::RevisionGraph;
 use crate::parse::parse_revision;
 use crate::revision::Revision;
-use crate::source::{Listed, SourceFile, list_dir, read_into};
+use crate::source::{Listed, list_dir, read_into};
 
 /// Below this many files, one thread reads them all.
 const FILES_PER_THREAD: usize = 256;
@@ -68,20 +68,6 @@ fn worker_panicked() -> Diagnostic {
 fn read_and_parse(file: &Listed, buffer: &mut Vec<u8>) -> Result<Revision, Vec<Diagnostic>> {
     read_into(file, buffer).map_err(|d| vec![d])?;
     parse_revision(&file.display_path, buffer)
-}
-
-/// Parses and validates files already read (in file-name order).
-pub fn load_files(files: &[SourceFile]) -> Loaded {
-    let mut diagnostics = Diagnostics::default();
-    let mut revisions = Vec::with_capacity(files.len());
-    for file in files {
-        match parse_revision(&file.display_path, &file.bytes) {
-            Ok(r) => revisions.push(r),
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
-    let (graph, diagnostics) = assemble(revisions, diagnostics);
-    Loaded { graph, diagnostics, files: files.iter().map(|f| f.path.clone()).collect() }
 }
 
 /// Builds the graph unless a file already failed (see [`load_dir`]).

@@ -9,17 +9,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 
-/// A file read from the migrations folder.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The path on disk.
-    pub path: PathBuf,
-    /// The path as shown to users.
-    pub display_path: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
-}
-
 /// A revision file to read: its path on disk and as shown.
 #[derive(Debug, Clone)]
 pub struct Listed {
@@ -118,16 +107,6 @@ fn read_all(file: &mut std::fs::File, buffer: &mut Vec<u8>) -> std::io::Result<(
             Err(e) => return Err(e),
         }
     }
-}
-
-/// Reads one listed file.
-///
-/// # Errors
-/// A [`Code::UnreadableFile`] diagnostic naming the file.
-pub fn read_file(file: &Listed) -> Result<SourceFile, Diagnostic> {
-    let mut bytes = Vec::new();
-    read_into(file, &mut bytes)?;
-    Ok(SourceFile { path: file.path.clone(), display_path: file.display_path.clone(), bytes })
 }
 
 /// `path` relative to `base` when it is inside it, with `/` separators.
