@@ -296,3 +296,34 @@ async fn the_fast_path_recognises_exactly_an_up_to_date_database() {
         assert_eq!(up_to_date(db.pool.as_db(), &drifted, &opts).await.expect("read"), None, "{d}: b drifted");
     }
 }
+
+#[tokio::test]
+async fn two_applications_with_different_history_tables_do_not_block_each_other() {
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        let mut slow = Spec::new("s1", &[]);
+        slow.up = match d {
+            Dialect::Postgres => "SELECT pg_sleep(4);\n".into(),
+            Dialect::MySql => "SELECT SLEEP(4);\n".into(),
+            Dialect::Sqlite => continue, // one writer at a time is SQLite's own rule
+        };
+        let first = std::sync::Arc::new(graph(&[slow]));
+        let second = graph(&[Spec::new("o1", &[])]);
+        let (pool, g) = (db.pool.clone(), std::sync::Arc::clone(&first));
+        let running = tokio::spawn(async move {
+            let opts = Options { table: "first_history".into(), ..Options::default() };
+            upgrade(pool.as_db(), &g, &target("head"), &opts).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        // While the first holds its lock for 4 s, the second must get its own within 1 s.
+        let quick = Options {
+            table: "second_history".into(),
+            lock_timeout: std::time::Duration::from_secs(1),
+            ..Options::default()
+        };
+        let other = upgrade(db.pool.as_db(), &second, &target("head"), &quick).await;
+        assert!(other.is_ok(), "{d}: the second application was blocked: {:?}", other.err().map(|e| e.to_string()));
+        assert_eq!(ids(&running.await.expect("task").expect("first app")), ["s1"]);
+        assert_eq!(db.history("second_history").await, ["o1:applied"]);
+    }
+}
