@@ -201,6 +201,7 @@ async fn migrate(
     let status = analyze(graph, &rows);
     check_consistent(&status, options)?;
     let plan = make_plan(graph, &rows, target, verb)?;
+    check_splittable(graph, &plan, guard.conn().dialect(), verb)?;
     let mut report =
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
     let total = plan.steps.len();
@@ -221,6 +222,23 @@ async fn migrate(
     report.after = ids(graph, &graph.heads_of(&applied_set(graph, &rows)));
     guard.release().await?;
     Ok(report)
+}
+
+/// Splits every planned section first, so SQL that cannot be split (an unterminated quote or
+/// dollar quote) stops the run before anything is applied rather than halfway through.
+fn check_splittable(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, verb: Verb) -> Result<(), MigrateError> {
+    for &node in &plan.steps {
+        let r = graph.revision(node);
+        let section = if verb == Verb::Upgrade { Some(&r.up) } else { r.down.as_ref() };
+        if let Some(section) = section {
+            split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
+                revision: r.id.to_string(),
+                path: r.source.path.clone(),
+                detail: e.to_string(),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs one revision (up or down) and records it. Returns `None` when another process did it

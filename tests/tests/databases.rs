@@ -327,3 +327,16 @@ async fn two_applications_with_different_history_tables_do_not_block_each_other(
         assert_eq!(db.history("second_history").await, ["o1:applied"]);
     }
 }
+
+#[tokio::test]
+async fn sql_that_cannot_be_split_stops_the_run_before_anything_is_applied() {
+    let mut broken = Spec::new("c", &["b"]);
+    broken.up = "INSERT INTO t_a (id, v) VALUES (1, 'never closed);\n".into();
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), broken]);
+    for db in fresh_databases().await {
+        let err = up(&db, &g, "head").await.expect_err("unterminated quote");
+        assert_eq!(err.code(), "unsplittable-sql", "{}: {err}", db.dialect);
+        assert!(err.to_string().contains("revision `c`") && err.to_string().contains("line 7"), "{err}");
+        assert!(db.history(TABLE).await.is_empty(), "{}: nothing was applied", db.dialect);
+    }
+}
