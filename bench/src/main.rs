@@ -131,6 +131,9 @@ async fn apply(fixture: &Fixture, runs: usize) {
             rows[i].2.push(timed(t, 1).await);
             rows[i].3.push(timed(f, 2).await);
         }
+        for db in ours.into_iter().chain(theirs).chain(floor) {
+            db.drop_database().await;
+        }
     }
     for (name, a, b, c) in rows {
         let (a, b, c) = (Stats::of(a), Stats::of(b), Stats::of(c));

@@ -16,6 +16,8 @@ pub struct TestDb {
     pub dialect: Dialect,
     /// A pool on it.
     pub pool: AnyPool,
+    /// The server URL it was created from (`None` for SQLite).
+    admin_url: Option<String>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -55,7 +57,7 @@ async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = AnyPool::connect(&url).await.expect("open sqlite");
-    TestDb { url, dialect: Dialect::Sqlite, pool, _dir: Some(dir) }
+    TestDb { url, dialect: Dialect::Sqlite, pool, admin_url: None, _dir: Some(dir) }
 }
 
 fn unique_name() -> String {
@@ -85,7 +87,7 @@ async fn server(admin_url: &str, dialect: Dialect) -> TestDb {
     admin.close().await;
     let url = with_database(admin_url, &name);
     let pool = AnyPool::connect(&url).await.unwrap_or_else(|e| panic!("{dialect} test database: {e}"));
-    TestDb { url, dialect, pool, _dir: None }
+    TestDb { url, dialect, pool, admin_url: Some(admin_url.to_owned()), _dir: None }
 }
 
 /// Runs one statement.
@@ -119,6 +121,20 @@ pub async fn texts(pool: &AnyPool, sql: &str) -> Vec<String> {
 }
 
 impl TestDb {
+    /// Closes the pool and drops the database (a SQLite file goes with its temp folder).
+    /// Tests leave theirs to `.ci/run`'s clean-up; long benchmark runs call this.
+    ///
+    /// # Panics
+    /// When the server refuses.
+    pub async fn drop_database(self) {
+        self.pool.close().await;
+        let Some(admin_url) = &self.admin_url else { return };
+        let name = self.url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default().to_owned();
+        let admin = AnyPool::connect(admin_url).await.unwrap_or_else(|e| panic!("admin connection: {e}"));
+        execute(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+        admin.close().await;
+    }
+
     /// Tables, columns and indexes of the application's schema, as sorted text lines.
     pub async fn schema(&self) -> Vec<String> {
         let sql = match self.dialect {
