@@ -12,7 +12,7 @@ use crate::dialect::Dialect;
 use crate::error::MigrateError;
 use crate::history::{HistoryRow, State, Status, analyze, applied_set};
 use crate::lock::{self, LockGuard};
-use crate::split::split_statements;
+use crate::split::{Statement, split_statements};
 
 /// How a migration behaves.
 #[derive(Debug, Clone)]
@@ -201,15 +201,15 @@ async fn migrate(
     let status = analyze(graph, &rows);
     check_consistent(&status, options)?;
     let plan = make_plan(graph, &rows, target, verb)?;
-    check_splittable(graph, &plan, guard.conn().dialect(), verb)?;
+    let batches = split_plan(graph, &plan, guard.conn().dialect(), verb)?;
     let mut report =
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
     let total = plan.steps.len();
-    for (i, &node) in plan.steps.iter().enumerate() {
+    for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
         let r = graph.revision(node);
         let way = if verb == Verb::Upgrade { "up" } else { "down" };
         tracing::info!(revision = %r.id, "[{}/{total}] {way} {}: {}", i + 1, r.id, r.message);
-        match run_revision(&mut guard, r, verb, options).await? {
+        match run_revision(&mut guard, r, statements, verb, options).await? {
             Some(step) => {
                 let ms = step.duration.as_millis() as u64;
                 tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
@@ -224,21 +224,36 @@ async fn migrate(
     Ok(report)
 }
 
-/// Splits every planned section first, so SQL that cannot be split (an unterminated quote or
-/// dollar quote) stops the run before anything is applied rather than halfway through.
-fn check_splittable(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, verb: Verb) -> Result<(), MigrateError> {
-    for &node in &plan.steps {
-        let r = graph.revision(node);
-        let section = if verb == Verb::Upgrade { Some(&r.up) } else { r.down.as_ref() };
-        if let Some(section) = section {
+/// Splits every planned section before anything runs, so SQL that cannot be split (an
+/// unterminated quote or dollar quote) stops the run before anything is applied rather than
+/// halfway through. One statement list per step, in plan order.
+fn split_plan(
+    graph: &RevisionGraph,
+    plan: &Plan,
+    dialect: Dialect,
+    verb: Verb,
+) -> Result<Vec<Vec<Statement>>, MigrateError> {
+    plan.steps
+        .iter()
+        .map(|&node| {
+            let r = graph.revision(node);
+            let section = match verb {
+                Verb::Upgrade => Some(&r.up),
+                Verb::Downgrade => r.down.as_ref(),
+            };
+            let Some(section) = section else {
+                return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
+                    revision: r.id.to_string(),
+                    path: r.source.path.clone(),
+                }));
+            };
             split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
                 revision: r.id.to_string(),
                 path: r.source.path.clone(),
                 detail: e.to_string(),
-            })?;
-        }
-    }
-    Ok(())
+            })
+        })
+        .collect()
 }
 
 /// Runs one revision (up or down) and records it. Returns `None` when another process did it
@@ -246,26 +261,13 @@ fn check_splittable(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, verb: 
 async fn run_revision(
     guard: &mut LockGuard,
     r: &Revision,
+    statements: &[Statement],
     verb: Verb,
     options: &Options,
 ) -> Result<Option<Step>, MigrateError> {
     let conn = guard.conn();
     let dialect = conn.dialect();
-    let (section, direction) = match verb {
-        Verb::Upgrade => (Some(&r.up), "up"),
-        Verb::Downgrade => (r.down.as_ref(), "down"),
-    };
-    let Some(section) = section else {
-        return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
-            revision: r.id.to_string(),
-            path: r.source.path.clone(),
-        }));
-    };
-    let statements = split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
-        revision: r.id.to_string(),
-        path: r.source.path.clone(),
-        detail: e.to_string(),
-    })?;
+    let direction = if verb == Verb::Upgrade { "up" } else { "down" };
     let in_transaction = r.transactional && dialect.transactional_ddl();
     let table = &options.table;
     let started = Instant::now();
@@ -279,7 +281,7 @@ async fn run_revision(
             conn.run("ending a transaction", "ROLLBACK").await?;
             return Ok(None); // another process did this step first
         }
-        for s in &statements {
+        for s in statements {
             if let Err(e) = conn.execute(&s.sql).await {
                 let _ = conn.execute("ROLLBACK").await;
                 return Err(statement_failed(r, s.line, direction, &e, String::new()));
@@ -299,7 +301,7 @@ async fn run_revision(
             conn.run("recording the revision as started", &dialect.insert_row(table, &record(0, State::Started)))
                 .await?;
         }
-        for s in &statements {
+        for s in statements {
             if let Err(e) = conn.execute(&s.sql).await {
                 let message = statement_message(&e);
                 if verb == Verb::Upgrade {
