@@ -294,7 +294,10 @@ async fn run_revision(
         // The row and the commit travel together: one round trip per revision saved.
         if let Err(e) = conn.execute(&format!("{bookkeeping};\nCOMMIT")).await {
             let _ = conn.execute("ROLLBACK").await;
-            return Err(MigrateError::db("recording the revision in the history table and committing", &e));
+            return Err(MigrateError::db(
+                format!("recording revision `{}` ({direction}) in the history table and committing", r.id),
+                &e,
+            ));
         }
     } else {
         if verb == Verb::Upgrade {
@@ -304,6 +307,13 @@ async fn run_revision(
         for s in statements {
             if let Err(e) = conn.execute(&s.sql).await {
                 let message = statement_message(&e);
+                let mut hint = match verb {
+                    Verb::Upgrade => format!(
+                        "; it ran outside a transaction and may be partly applied: check the schema, then run `{} resolve {} --applied` or `--rolled-back`",
+                        options.hint_command, r.id
+                    ),
+                    Verb::Downgrade => "; it ran outside a transaction and may be partly reverted: check the schema (the revision is still recorded as applied)".into(),
+                };
                 if verb == Verb::Upgrade {
                     let failed = dialect.update_state(
                         table,
@@ -312,15 +322,15 @@ async fn run_revision(
                         started.elapsed().as_millis() as u64,
                         Some(&message),
                     );
-                    conn.run("recording the revision as failed", &failed).await?;
+                    // A lost connection cannot record the failure: the row then stays
+                    // `started`, which every later run refuses just the same.
+                    if let Err(lost) = conn.execute(&failed).await {
+                        hint.push_str(&format!(
+                            " (the history still says `started`: marking it failed failed too: {})",
+                            statement_message(&lost)
+                        ));
+                    }
                 }
-                let hint = match verb {
-                    Verb::Upgrade => format!(
-                        "; it ran outside a transaction and may be partly applied: check the schema, then run `{} resolve {} --applied` or `--rolled-back`",
-                        options.hint_command, r.id
-                    ),
-                    Verb::Downgrade => "; it ran outside a transaction and may be partly reverted: check the schema (the revision is still recorded as applied)".into(),
-                };
                 return Err(statement_failed(r, s.line, direction, &e, hint));
             }
         }

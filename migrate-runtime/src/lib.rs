@@ -39,6 +39,7 @@ pub use dialect::Dialect;
 pub use engine::{Options, Report, Step};
 pub use error::{MigrateError, redact_secret, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
+pub use lock::lock_statement;
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
 
 /// Used by `embed_migrations!`; not a stable API.

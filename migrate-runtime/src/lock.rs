@@ -64,14 +64,35 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
     let dialect = conn.dialect();
     let (try_sql, release_sql, holder_sql) = match dialect {
         Dialect::Postgres => {
-            let schema = conn
-                .scalar("SELECT current_schema()")
+            // From PostgreSQL 14 on, the server checks every second that we are still there while
+            // a statement runs: a migrator killed mid-revision then has its transaction rolled
+            // back and its lock freed at once, not when the statement ends. The session's own
+            // setting is put back on release.
+            let watch = conn.pg_version().is_some_and(|v| v >= 140_000);
+            let sql = if watch {
+                "SELECT current_schema(), current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)"
+            } else {
+                "SELECT current_schema()"
+            };
+            let row = conn
+                .rows(sql)
                 .await
-                .map_err(|e| MigrateError::db("reading the current schema", &e))?;
+                .map_err(|e| MigrateError::db("reading the current schema", &e))?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let mut row = row.into_iter();
+            let schema = row.next().flatten();
+            let restore = match row.next().flatten() {
+                Some(previous) if watch => {
+                    format!(", set_config('client_connection_check_interval', {}, false)", dialect.literal(&previous))
+                }
+                _ => String::new(),
+            };
             let key = lock_key(&qualified(table, schema.as_deref()));
             (
                 format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT)"),
-                format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT)"),
+                format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT){restore}"),
                 format!(
                     "SELECT CONCAT('pid ', a.pid, ' (', COALESCE(a.application_name, ''), ' from ', COALESCE(CAST(a.client_addr AS TEXT), 'local socket'), ', ', COALESCE(a.state, ''), ' since ', CAST(a.query_start AS TEXT), ': ', LEFT(a.query, 120), ')') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
                     (key >> 32) as u32,
@@ -111,12 +132,26 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
         if started.elapsed() >= timeout || logged.elapsed() >= LOG_EVERY {
             let holder = conn.scalar(&holder_sql).await.ok().flatten().unwrap_or_else(|| "another session".into());
             if started.elapsed() >= timeout {
+                conn.discard(); // not back to the pool with our session setting
                 return Err(MigrateError::LockTimeout { table: table.to_owned(), holder, waited: started.elapsed() });
             }
             tracing::warn!(table, holder = %holder, waited_s = started.elapsed().as_secs(), "waiting for the migration lock");
             logged = Instant::now();
         }
         tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The statement another session runs to take the migration lock of `qualified_table`
+/// (`schema.table` on PostgreSQL, `database.table` on MySQL/MariaDB) and wait for it: to hold
+/// migrations off by hand during maintenance. The lock is the session's: it is released by
+/// `pg_advisory_unlock`/`RELEASE_LOCK`, or when the session ends. SQLite has no session lock:
+/// `BEGIN IMMEDIATE` holds every migrator off until the transaction ends.
+pub fn lock_statement(dialect: Dialect, qualified_table: &str) -> String {
+    match dialect {
+        Dialect::Postgres => format!("SELECT pg_advisory_lock({})", lock_key(qualified_table)),
+        Dialect::MySql => format!("SELECT GET_LOCK({}, -1)", dialect.literal(&lock_name(qualified_table))),
+        Dialect::Sqlite => "BEGIN IMMEDIATE".to_owned(),
     }
 }
 
@@ -151,5 +186,11 @@ mod tests {
         assert_eq!(lock_key("public.migrate_history"), lock_key("public.migrate_history"));
         assert!(lock_name(&"x".repeat(100)).len() <= 64);
         assert_eq!(lock_name("app.migrate_history"), "cargo-migrate:app.migrate_history");
+        assert_eq!(
+            lock_statement(Dialect::MySql, "app.migrate_history"),
+            "SELECT GET_LOCK('cargo-migrate:app.migrate_history', -1)"
+        );
+        let pg = lock_statement(Dialect::Postgres, "public.migrate_history");
+        assert_eq!(pg, format!("SELECT pg_advisory_lock({})", lock_key("public.migrate_history")));
     }
 }

@@ -3,6 +3,7 @@
 //! backends are skipped with a loud message; with `CI=true` a missing URL fails the test.
 
 use std::io::Write as _;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use migrate_runtime::sqlx::{self, AssertSqlSafe};
@@ -28,29 +29,38 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// # Panics
 /// With `CI=true` when a server URL is missing; when a database cannot be created.
 pub async fn fresh_databases() -> Vec<TestDb> {
-    let mut out = vec![sqlite().await];
-    for (var, dialect) in [("MIGRATE_TEST_POSTGRES_URL", Dialect::Postgres), ("MIGRATE_TEST_MYSQL_URL", Dialect::MySql)]
-    {
-        match std::env::var(var) {
-            Ok(url) if !url.is_empty() => out.push(server(&url, dialect).await),
-            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("{var} is not set, and CI=true: database tests must run")
-            }
-            // Straight to the process's stderr: the test harness captures `eprintln!`.
-            _ => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "\n*** SKIPPED: {dialect} tests: set {var} to run them (see .ci/run) ***\n"
-                );
-            }
-        }
+    let mut out = Vec::new();
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        out.extend(fresh(dialect).await);
     }
     out
 }
 
-/// Only the fresh database for `dialect`, if configured.
+/// A fresh database for `dialect`: always for SQLite; for a server only when its URL is
+/// configured (otherwise a loud skip message, or a panic with `CI=true`).
+///
+/// # Panics
+/// With `CI=true` when the server's URL is missing; when a database cannot be created.
 pub async fn fresh(dialect: Dialect) -> Option<TestDb> {
-    fresh_databases().await.into_iter().find(|d| d.dialect == dialect)
+    let var = match dialect {
+        Dialect::Sqlite => return Some(sqlite().await),
+        Dialect::Postgres => "MIGRATE_TEST_POSTGRES_URL",
+        Dialect::MySql => "MIGRATE_TEST_MYSQL_URL",
+    };
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(server(&url, dialect).await),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{var} is not set, and CI=true: database tests must run")
+        }
+        // Straight to the process's stderr: the test harness captures `eprintln!`.
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** SKIPPED: {dialect} tests: set {var} to run them (see .ci/run) ***\n"
+            );
+            None
+        }
+    }
 }
 
 async fn sqlite() -> TestDb {
@@ -147,6 +157,40 @@ impl TestDb {
             Dialect::Sqlite => "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY 1",
         };
         texts(&self.pool, sql).await
+    }
+
+    /// The database's own command-line client (`psql`, `mariadb`, `sqlite3`) on this database,
+    /// stopping at the first error.
+    pub fn client(&self) -> Command {
+        match self.dialect {
+            Dialect::Postgres => {
+                let mut c = Command::new("psql");
+                c.args(["-X", "-v", "ON_ERROR_STOP=1", "-q", &self.url]);
+                c
+            }
+            Dialect::MySql => {
+                let rest = self.url.split_once("://").map(|(_, r)| r).unwrap_or_default();
+                let (auth, path) = rest.split_once('/').unwrap_or((rest, ""));
+                let (user, host) = auth.rsplit_once('@').unwrap_or(("root", auth));
+                let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+                let mut c = Command::new("mariadb");
+                c.args([
+                    "-h",
+                    host,
+                    "-P",
+                    port,
+                    "-u",
+                    user.split(':').next().unwrap_or("root"),
+                    path.split('?').next().unwrap_or(path),
+                ]);
+                c
+            }
+            Dialect::Sqlite => {
+                let mut c = Command::new("sqlite3");
+                c.args(["-bail", self.url.trim_start_matches("sqlite://")]);
+                c
+            }
+        }
     }
 
     /// The history rows as `revision:state`, sorted.

@@ -4,7 +4,9 @@
 pub mod db;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+use migrate_testkit::{Spec, write_folder};
 
 /// The workspace root (this crate sits in `tests/`).
 pub fn workspace_root() -> PathBuf {
@@ -121,4 +123,33 @@ impl Scratch {
 /// stdout and stderr of `out`, for assertion messages.
 pub fn text(out: &Output) -> String {
     format!("--- stdout\n{}--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A package folder (`Cargo.toml` + `migrations/` holding `specs`) for the real `cargo-migrate`.
+///
+/// # Panics
+/// On I/O errors.
+pub fn package(specs: &[Spec]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("manifest");
+    write_folder(&dir.path().join("migrations"), specs).expect("revisions");
+    dir
+}
+
+/// `cargo migrate ARGS --database-url URL` in package `pkg`, ready to run or spawn: no colour,
+/// no inherited `DATABASE_URL`, no stdin.
+pub fn migrate_command(bin: &Path, pkg: &Path, url: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.arg("migrate")
+        .args(args)
+        .args(["--database-url", url])
+        .current_dir(pkg)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null());
+    cmd
 }

@@ -6,32 +6,11 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use migrate_e2e::db::{TestDb, fresh_databases};
-use migrate_e2e::{cargo_migrate_bin, text};
-use migrate_runtime::Dialect;
-use migrate_testkit::{Spec, write_folder};
-
-fn package(specs: &[Spec]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("manifest");
-    write_folder(&dir.path().join("migrations"), specs).expect("revisions");
-    dir
-}
+use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
+use migrate_testkit::Spec;
 
 fn run(bin: &Path, pkg: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(bin)
-        .arg("migrate")
-        .args(args)
-        .args(["--database-url", db])
-        .current_dir(pkg)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run cargo-migrate")
+    migrate_command(bin, pkg, db, args).output().expect("run cargo-migrate")
 }
 
 fn ok(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> String {
@@ -82,37 +61,13 @@ async fn every_database_verb_on_every_database() {
 
 /// The database's command-line client running `script`.
 fn run_script(db: &TestDb, script: &str) -> Output {
-    let mut cmd = match db.dialect {
-        Dialect::Postgres => {
-            let mut c = Command::new("psql");
-            c.args(["-v", "ON_ERROR_STOP=1", "-q", &db.url]);
-            c
-        }
-        Dialect::MySql => {
-            let rest = db.url.split_once("://").map(|(_, r)| r).unwrap_or_default();
-            let (auth, path) = rest.split_once('/').unwrap_or((rest, ""));
-            let (user, host) = auth.rsplit_once('@').unwrap_or(("root", auth));
-            let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
-            let mut c = Command::new("mariadb");
-            c.args([
-                "-h",
-                host,
-                "-P",
-                port,
-                "-u",
-                user.split(':').next().unwrap_or("root"),
-                path.split('?').next().unwrap_or(path),
-            ]);
-            c
-        }
-        Dialect::Sqlite => {
-            let mut c = Command::new("sqlite3");
-            c.args(["-bail", db.url.trim_start_matches("sqlite://")]);
-            c
-        }
-    };
-    let mut child =
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the client");
+    let mut child = db
+        .client()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the client");
     std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), script.as_bytes()).expect("write script");
     drop(child.stdin.take());
     child.wait_with_output().expect("client")

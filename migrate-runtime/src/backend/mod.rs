@@ -139,6 +139,16 @@ impl Conn {
         }
     }
 
+    /// The server's version number (`server_version_num`, e.g. 150019) on PostgreSQL; `None`
+    /// elsewhere.
+    pub fn pg_version(&self) -> Option<u32> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => c.server_version_num(),
+            _ => None,
+        }
+    }
+
     /// Runs one statement (text protocol, so any DDL is accepted).
     pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
