@@ -150,7 +150,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
 pub fn lock_statement(dialect: Dialect, qualified_table: &str) -> String {
     match dialect {
         Dialect::Postgres => format!("SELECT pg_advisory_lock({})", lock_key(qualified_table)),
-        Dialect::MySql => format!("SELECT GET_LOCK({}, -1)", dialect.literal(&lock_name(qualified_table))),
+        Dialect::MySql => format!("SELECT GET_LOCK({}, 31536000)", dialect.literal(&lock_name(qualified_table))),
         Dialect::Sqlite => "BEGIN IMMEDIATE".to_owned(),
     }
 }
@@ -188,7 +188,7 @@ mod tests {
         assert_eq!(lock_name("app.migrate_history"), "cargo-migrate:app.migrate_history");
         assert_eq!(
             lock_statement(Dialect::MySql, "app.migrate_history"),
-            "SELECT GET_LOCK('cargo-migrate:app.migrate_history', -1)"
+            "SELECT GET_LOCK('cargo-migrate:app.migrate_history', 31536000)"
         );
         let pg = lock_statement(Dialect::Postgres, "public.migrate_history");
         assert_eq!(pg, format!("SELECT pg_advisory_lock({})", lock_key("public.migrate_history")));
