@@ -15,6 +15,7 @@
 mod checksum;
 mod config;
 mod diagnostic;
+mod dialect;
 mod graph;
 mod id;
 mod load;
@@ -23,11 +24,13 @@ mod plan;
 mod render;
 mod revision;
 mod source;
+pub mod split;
 mod target;
 
 pub use checksum::Checksum;
 pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_config};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
+pub use dialect::Dialect;
 pub use graph::{Node, RevisionGraph};
 pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};
 pub use load::{Loaded, load_dir};

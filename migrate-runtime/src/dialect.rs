@@ -2,57 +2,62 @@
 //! words. Pure: it returns strings. The same text runs online and is printed by `--sql`, so
 //! the offline script and an online run cannot differ.
 
-use std::fmt;
+pub use migrate_core::Dialect;
 
-/// The SQL dialect of a database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// PostgreSQL (and wire-compatible databases).
-    Postgres,
-    /// MySQL and MariaDB.
-    MySql,
-    /// SQLite.
-    Sqlite,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Dialect::Postgres => "postgres",
-            Dialect::MySql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        })
-    }
-}
-
-impl Dialect {
-    /// The dialect a URL's scheme names (`postgres://`, `postgresql://`, `mysql://`,
-    /// `mariadb://`, `sqlite:`).
-    pub fn from_url(url: &str) -> Option<Self> {
-        let scheme = url.split(':').next()?.to_ascii_lowercase();
-        match scheme.as_str() {
-            "postgres" | "postgresql" => Some(Dialect::Postgres),
-            "mysql" | "mariadb" => Some(Dialect::MySql),
-            "sqlite" => Some(Dialect::Sqlite),
-            _ => None,
-        }
-    }
-
+/// The SQL cargo-migrate writes for a dialect.
+pub trait SqlText {
     /// `true` when DDL takes part in transactions (so a revision and its history row commit
     /// together).
-    pub fn transactional_ddl(self) -> bool {
-        self != Dialect::MySql
-    }
+    fn transactional_ddl(self) -> bool;
 
     /// A quoted identifier (`name` or `schema.name`, already checked by
     /// `migrate_core::check_table_name`).
-    pub fn quote_table(self, name: &str) -> String {
+    fn quote_table(self, name: &str) -> String;
+
+    /// A string literal with `text` escaped for this dialect.
+    fn literal(self, text: &str) -> String;
+
+    /// The statement that starts a transaction. SQLite takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), which is what serialises concurrent migrators there.
+    fn begin(self) -> &'static str;
+
+    /// `CREATE TABLE IF NOT EXISTS` for the history table.
+    fn create_history(self, table: &str) -> String;
+
+    /// Selects every history row, columns in [`crate::history::COLUMNS`] order, all as text.
+    fn select_history(self, table: &str) -> String;
+
+    /// Inserts one history row.
+    fn insert_row(self, table: &str, row: &crate::history::HistoryRow) -> String;
+
+    /// Sets a row's state, duration and error (for `started` → `applied`/`failed`).
+    fn update_state(
+        self,
+        table: &str,
+        revision: &str,
+        state: crate::history::State,
+        duration_ms: u64,
+        error: Option<&str>,
+    ) -> String;
+
+    /// Deletes one row.
+    fn delete_row(self, table: &str, revision: &str) -> String;
+
+    /// Whether one revision is recorded (used inside SQLite's `BEGIN IMMEDIATE` to re-check).
+    fn select_one(self, table: &str, revision: &str) -> String;
+}
+
+impl SqlText for Dialect {
+    fn transactional_ddl(self) -> bool {
+        self != Dialect::MySql
+    }
+
+    fn quote_table(self, name: &str) -> String {
         let q = if self == Dialect::MySql { '`' } else { '"' };
         name.split('.').map(|part| format!("{q}{part}{q}")).collect::<Vec<_>>().join(".")
     }
 
-    /// A string literal with `text` escaped for this dialect.
-    pub fn literal(self, text: &str) -> String {
+    fn literal(self, text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 2);
         out.push('\'');
         for c in text.chars() {
@@ -67,9 +72,7 @@ impl Dialect {
         out
     }
 
-    /// The statement that starts a transaction. SQLite takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), which is what serialises concurrent migrators there.
-    pub fn begin(self) -> &'static str {
+    fn begin(self) -> &'static str {
         match self {
             Dialect::Postgres => "BEGIN",
             Dialect::MySql => "START TRANSACTION",
@@ -77,8 +80,7 @@ impl Dialect {
         }
     }
 
-    /// `CREATE TABLE IF NOT EXISTS` for the history table.
-    pub fn create_history(self, table: &str) -> String {
+    fn create_history(self, table: &str) -> String {
         let t = self.quote_table(table);
         let (text, id) = match self {
             Dialect::Postgres => ("TEXT", "VARCHAR(32)"),
@@ -90,8 +92,7 @@ impl Dialect {
         )
     }
 
-    /// Selects every history row, columns in [`crate::history::COLUMNS`] order, all as text.
-    pub fn select_history(self, table: &str) -> String {
+    fn select_history(self, table: &str) -> String {
         let cast = if self == Dialect::MySql { "CHAR" } else { "TEXT" };
         format!(
             "SELECT revision, revises, message, checksum, state, applied_at, CAST(duration_ms AS {cast}), error FROM {} ORDER BY applied_at, revision",
@@ -99,8 +100,7 @@ impl Dialect {
         )
     }
 
-    /// Inserts one history row.
-    pub fn insert_row(self, table: &str, row: &crate::history::HistoryRow) -> String {
+    fn insert_row(self, table: &str, row: &crate::history::HistoryRow) -> String {
         let l = |s: &str| self.literal(s);
         format!(
             "INSERT INTO {} (revision, revises, message, checksum, state, applied_at, duration_ms, error) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
@@ -116,8 +116,7 @@ impl Dialect {
         )
     }
 
-    /// Sets a row's state, duration and error (for `started` → `applied`/`failed`).
-    pub fn update_state(
+    fn update_state(
         self,
         table: &str,
         revision: &str,
@@ -134,13 +133,11 @@ impl Dialect {
         )
     }
 
-    /// Deletes one row.
-    pub fn delete_row(self, table: &str, revision: &str) -> String {
+    fn delete_row(self, table: &str, revision: &str) -> String {
         format!("DELETE FROM {} WHERE revision = {}", self.quote_table(table), self.literal(revision))
     }
 
-    /// Whether one revision is recorded (used inside SQLite's `BEGIN IMMEDIATE` to re-check).
-    pub fn select_one(self, table: &str, revision: &str) -> String {
+    fn select_one(self, table: &str, revision: &str) -> String {
         format!("SELECT state FROM {} WHERE revision = {}", self.quote_table(table), self.literal(revision))
     }
 }
@@ -160,14 +157,5 @@ mod tests {
     fn tables_are_quoted() {
         assert_eq!(Dialect::Postgres.quote_table("app.migrate_history"), "\"app\".\"migrate_history\"");
         assert_eq!(Dialect::MySql.quote_table("migrate_history"), "`migrate_history`");
-    }
-
-    #[test]
-    fn dialect_from_url() {
-        assert_eq!(Dialect::from_url("postgres://u:p@h/db"), Some(Dialect::Postgres));
-        assert_eq!(Dialect::from_url("postgresql://h/db"), Some(Dialect::Postgres));
-        assert_eq!(Dialect::from_url("mariadb://h/db"), Some(Dialect::MySql));
-        assert_eq!(Dialect::from_url("sqlite://dev.db"), Some(Dialect::Sqlite));
-        assert_eq!(Dialect::from_url("oracle://x"), None);
     }
 }

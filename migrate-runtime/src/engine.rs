@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use migrate_core::{Node, Plan, Resolved, Revision, RevisionGraph, Target, plan_downgrade, plan_stamp, plan_upgrade};
 
 use crate::backend::{Conn, DbPool, is_missing_table, statement_message};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 use crate::history::{HistoryRow, State, Status, analyze, applied_set};
 use crate::lock::{self, LockGuard};
-use crate::split::{Statement, split_statements};
+use migrate_core::split::{Statement, split_statements};
 
 /// How a migration behaves.
 #[derive(Debug, Clone)]

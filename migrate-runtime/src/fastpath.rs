@@ -13,7 +13,7 @@
 use migrate_core::{Checksum, RevisionGraph};
 
 use crate::backend::{Conn, is_missing_table};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 
 /// The statement for `dialect`.

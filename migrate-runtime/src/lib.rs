@@ -31,11 +31,10 @@ mod history;
 mod lock;
 mod migrations;
 mod script;
-mod split;
 
 pub use backend::{AnyPool, DbPool};
 pub use cli::CliOutcome;
-pub use dialect::Dialect;
+pub use dialect::{Dialect, SqlText};
 pub use engine::{Options, Report, Step};
 pub use error::{MigrateError, redact_secret, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
@@ -47,8 +46,8 @@ pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
 pub mod __private {
     pub use crate::migrations::RawRevision;
 }
+pub use migrate_core::split::{SplitError, Statement, split_statements};
 pub use script::script;
-pub use split::{SplitError, Statement, split_statements};
 
 /// The engine over a revision graph loaded at run time (what `cargo migrate` uses; an
 /// application uses [`Migrations`]).

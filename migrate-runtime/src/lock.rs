@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::backend::Conn;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 
 /// How often to retry a lock held by someone else.

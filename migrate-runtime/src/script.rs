@@ -4,11 +4,11 @@
 
 use migrate_core::{Direction, Plan, RevisionGraph};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlText as _};
 use crate::engine::row_for;
 use crate::error::MigrateError;
 use crate::history::State;
-use crate::split::split_statements;
+use migrate_core::split::split_statements;
 
 /// The script for `plan` in `dialect`, recording into `table`.
 ///

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use migrate_runtime::sqlx::{self, AssertSqlSafe};
-use migrate_runtime::{AnyPool, Dialect};
+use migrate_runtime::{AnyPool, Dialect, SqlText as _};
 
 /// A database created for one test.
 pub struct TestDb {
