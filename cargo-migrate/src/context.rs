@@ -56,12 +56,20 @@ impl Context {
         load_dir(&self.package.migrations_dir(), &self.cwd)
     }
 
-    /// The graph, only when the folder is valid, printing warnings (unless `-q`).
+    /// Loads the folder and also splits every section in each dialect the package targets
+    /// (what `check`, the database verbs and `embed_migrations!` require).
+    pub fn load_with_sql(&self) -> Loaded {
+        let mut loaded = self.load();
+        loaded.check_statements(&self.package.config.dialects);
+        loaded
+    }
+
+    /// The graph, only when the folder is valid (SQL included), printing warnings (unless `-q`).
     ///
     /// # Errors
     /// [`Failure::Invalid`] with every error.
     pub fn valid_graph(&self) -> Result<RevisionGraph, Failure> {
-        let loaded = self.load();
+        let loaded = self.load_with_sql();
         self.print_warnings(&loaded.diagnostics);
         loaded.into_valid_graph().map_err(|d| Failure::Invalid(errors_only(d)))
     }

@@ -4,6 +4,7 @@
 //! Validates names here, once, so that a bad table name fails the build, not a boot.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::dialect::Dialect;
 
 /// The default migrations folder, relative to the package root.
 pub const DEFAULT_DIR: &str = "migrations";
@@ -19,11 +20,14 @@ pub struct Config {
     pub table: String,
     /// The URL used when neither `--database-url` nor `DATABASE_URL` is given.
     pub database_url: Option<String>,
+    /// The databases the revisions are written for: each section must split into statements
+    /// in each of them. All three by default.
+    pub dialects: Vec<Dialect>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { dir: DEFAULT_DIR.into(), table: DEFAULT_TABLE.into(), database_url: None }
+        Self { dir: DEFAULT_DIR.into(), table: DEFAULT_TABLE.into(), database_url: None, dialects: Dialect::ALL.to_vec() }
     }
 }
 
@@ -36,7 +40,7 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     let bad = |msg: String| {
         Diagnostic::error(Code::InvalidConfig, msg)
             .with_label(manifest_path, None, "")
-            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\"")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"]")
     };
     let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
     let mut config = Config::default();
@@ -45,6 +49,10 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     };
     let section = section.as_table().ok_or_else(|| bad("[package.metadata.migrate] is not a table".into()))?;
     for (key, value) in section {
+        if key == "dialects" {
+            config.dialects = read_dialects(value).map_err(bad)?;
+            continue;
+        }
         let text = value.as_str().ok_or_else(|| bad(format!("[package.metadata.migrate] {key} must be a string")))?;
         match key.as_str() {
             "dir" => config.dir = text.to_owned(),
@@ -56,6 +64,26 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     check_table_name(&config.table)
         .map_err(|why| bad(format!("history table name `{}` is refused: {why}", config.table)))?;
     Ok(config)
+}
+
+/// `dialects = ["postgres", "mysql", "sqlite"]`: a non-empty list of known names.
+fn read_dialects(value: &toml::Value) -> Result<Vec<Dialect>, String> {
+    let list = value.as_array().ok_or("[package.metadata.migrate] dialects must be a list of names")?;
+    let mut dialects = Vec::new();
+    for item in list {
+        let name = item.as_str().unwrap_or_default();
+        let dialect = Dialect::from_name(name).ok_or_else(|| {
+            let shown = item.as_str().map_or_else(|| format!("{item:?}"), |n| format!("`{n}`"));
+            format!("unknown dialect {shown} in [package.metadata.migrate] dialects (known: postgres, mysql, sqlite)")
+        })?;
+        if !dialects.contains(&dialect) {
+            dialects.push(dialect);
+        }
+    }
+    if dialects.is_empty() {
+        return Err("[package.metadata.migrate] dialects is empty: name at least one database".into());
+    }
+    Ok(dialects)
 }
 
 /// Checks a history table name: `name` or `schema.name`, each part 1–63 characters of
@@ -93,6 +121,17 @@ mod tests {
             (c.dir.as_str(), c.table.as_str(), c.database_url.as_deref()),
             ("db/m", "app.history", Some("sqlite://dev.db"))
         );
+    }
+
+    #[test]
+    fn dialects_are_a_list_of_known_names() {
+        let read = |list: &str| read_config("Cargo.toml", &format!("[package.metadata.migrate]\ndialects = {list}\n"));
+        assert_eq!(read("[\"MariaDB\", \"mysql\"]").map(|c| c.dialects), Ok(vec![Dialect::MySql]));
+        assert_eq!(Config::default().dialects, Dialect::ALL);
+        for bad in ["[\"oracle\"]", "[]", "\"postgres\"", "[1]"] {
+            let d = read(bad).expect_err(bad);
+            assert!(d.message.contains("dialects"), "{bad}: {}", d.message);
+        }
     }
 
     #[test]

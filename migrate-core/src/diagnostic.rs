@@ -84,6 +84,9 @@ codes! {
     MultipleHeads => "multiple-heads",
     /// A branch label given to more than one revision.
     DuplicateBranchLabel => "duplicate-branch-label",
+    /// A section cannot be split into statements (an unterminated quote, comment or dollar
+    /// quote) in a dialect the package targets.
+    UnsplittableSql => "unsplittable-sql",
     /// `[package.metadata.migrate]` is malformed or names a bad table.
     InvalidConfig => "invalid-config",
     /// The package's build script does not rerun when a revision file is added.

@@ -61,6 +61,16 @@ pub fn load_dir(dir: &Path, display_base: &Path) -> Loaded {
     Loaded { graph, diagnostics: graph_diagnostics, files: files.into_iter().map(|f| f.path).collect() }
 }
 
+impl Loaded {
+    /// Adds the SQL rule's problems (see [`crate::check_statements`]): every section must split
+    /// in each of `dialects`. Nothing is added when the graph could not be built.
+    pub fn check_statements(&mut self, dialects: &[crate::Dialect]) {
+        if let Some(graph) = &self.graph {
+            self.diagnostics.extend(crate::statements::check_statements(graph, dialects));
+        }
+    }
+}
+
 fn worker_panicked() -> Diagnostic {
     Diagnostic::error(crate::Code::UnreadableFile, "a thread reading revision files panicked (a bug: please report it)")
 }

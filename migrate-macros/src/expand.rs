@@ -18,7 +18,8 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let manifest = root.join("Cargo.toml");
     let config = read_package_config(&manifest)?;
     let rel_dir = dir.map_or(config.dir.clone(), LitStr::value);
-    let loaded = load_dir(&root.join(&rel_dir), &root);
+    let mut loaded = load_dir(&root.join(&rel_dir), &root);
+    loaded.check_statements(&config.dialects);
     let tracked: Vec<TokenStream> = loaded.files.iter().map(|p| track(p)).collect();
     let graph = loaded.into_valid_graph().map_err(|d| combine(d.iter().filter(|d| d.is_error())))?;
     let mut text = String::new();

@@ -14,7 +14,7 @@ pub fn rerun_line(dir: &str) -> String {
 
 /// Runs `check`.
 pub fn exec(ctx: &Context, args: &crate::cli::CheckArgs) -> Result<(), Failure> {
-    let loaded = ctx.load();
+    let loaded = ctx.load_with_sql();
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(check_build_script(ctx));
     let revisions = loaded.graph.as_ref().map_or(0, |g| g.len());

@@ -1,0 +1,105 @@
+//! The SQL rule: every section of every revision must split into statements in each dialect the
+//! package targets (`dialects` in `[package.metadata.migrate]`, all three by default). An
+//! unterminated quote, comment or dollar quote is caught here, by `cargo migrate check` and
+//! `embed_migrations!`, instead of at a boot.
+
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::dialect::Dialect;
+use crate::graph::RevisionGraph;
+use crate::revision::{Revision, Section};
+use crate::split::{SplitError, split_statements};
+
+/// The problems of every revision of `graph` whose up or down section cannot be split in one
+/// of `dialects`. One diagnostic per place: the dialects that fail there are listed together.
+pub fn check_statements(graph: &RevisionGraph, dialects: &[Dialect]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for node in graph.topological_order() {
+        let r = graph.revision(*node);
+        check_section(r, &r.up, "up", dialects, &mut out);
+        if let Some(down) = &r.down {
+            check_section(r, down, "down", dialects, &mut out);
+        }
+    }
+    out
+}
+
+fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
+    // (line, what) → the dialects that fail there.
+    let mut failures: Vec<(usize, &'static str, Vec<Dialect>)> = Vec::new();
+    for &dialect in dialects {
+        let Err(SplitError::Unterminated { what, line }) = split_statements(&section.sql, dialect, section.first_line)
+        else {
+            continue;
+        };
+        match failures.iter_mut().find(|(l, w, _)| *l == line && *w == what) {
+            Some((_, _, ds)) => ds.push(dialect),
+            None => failures.push((line, what, vec![dialect])),
+        }
+    }
+    for (line, what, failing) in failures {
+        let line_text = section.sql.lines().nth(line - section.first_line).unwrap_or_default();
+        let names: Vec<String> = failing.iter().map(ToString::to_string).collect();
+        let help = if failing.len() < dialects.len() || dialects.len() < Dialect::ALL.len() {
+            format!(
+                "close it; if this package targets only some databases, list them in [package.metadata.migrate] (today: dialects = {:?})",
+                dialects.iter().map(ToString::to_string).collect::<Vec<_>>()
+            )
+        } else {
+            "close it (a quote inside a string is written twice: 'it''s')".to_owned()
+        };
+        out.push(
+            Diagnostic::error(
+                Code::UnsplittableSql,
+                format!(
+                    "the {name} section of revision `{}` cannot be split into statements: {what} is never closed (as {})",
+                    r.id,
+                    names.join(", ")
+                ),
+            )
+            .with_label(&r.source.path, Some(Span::whole_line(line, line_text)), format!("{what} opens here"))
+            .with_help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph_with_up(up: &str) -> RevisionGraph {
+        let text = format!("-- revision: a1\n-- revises:\n-- message: m\n\n-- migrate:up\n{up}");
+        let r = crate::parse_revision("migrations/0001_a1.sql", text.as_bytes()).expect("parses");
+        let (graph, errors) = RevisionGraph::build_unchecked(vec![r]);
+        assert!(errors.is_empty());
+        graph
+    }
+
+    #[test]
+    fn an_unterminated_dollar_quote_is_named_with_its_line() {
+        let g = graph_with_up("SELECT 1;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n");
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.code, Code::UnsplittableSql);
+        assert_eq!(d.labels[0].span.as_ref().map(|s| s.line), Some(7));
+        assert!(d.message.contains("a $$ dollar quote") && d.message.contains("(as postgres)"), "{}", d.message);
+        assert!(d.help.as_deref().unwrap_or_default().contains("dialects"), "{:?}", d.help);
+        assert!(check_statements(&g, &[Dialect::MySql, Dialect::Sqlite]).is_empty(), "not a quote elsewhere");
+    }
+
+    #[test]
+    fn an_unterminated_string_fails_every_dialect_once() {
+        let g = graph_with_up("INSERT INTO t VALUES ('never closed);\n");
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.ends_with("(as postgres, mysql, sqlite)"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn semicolons_in_strings_comments_and_dollar_quotes_are_fine() {
+        let g = graph_with_up(
+            "INSERT INTO t VALUES ('a; b -- c');\n/* ; */ SELECT 1;\n-- it's a comment;\nSELECT \"x;y\" FROM t;\n",
+        );
+        assert!(check_statements(&g, &Dialect::ALL).is_empty());
+    }
+}
