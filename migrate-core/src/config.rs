@@ -27,7 +27,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { dir: DEFAULT_DIR.into(), table: DEFAULT_TABLE.into(), database_url: None, dialects: Dialect::ALL.to_vec() }
+        Self {
+            dir: DEFAULT_DIR.into(),
+            table: DEFAULT_TABLE.into(),
+            database_url: None,
+            dialects: Dialect::ALL.to_vec(),
+        }
     }
 }
 

@@ -124,6 +124,32 @@ pub struct Label {
     pub text: String,
 }
 
+/// Longest line shown in full under a diagnostic; longer ones are cut around the span.
+const MAX_SHOWN_LINE: usize = 160;
+
+/// The part of `span`'s line to show, and the span within it: a line longer than
+/// [`MAX_SHOWN_LINE`] bytes (a 2 MB one-line file, say) is cut to a window around the span,
+/// with `…` marking each cut.
+fn excerpt(span: &Span) -> (String, std::ops::Range<usize>) {
+    let text = span.line_text.as_str();
+    let (start, end) = (span.start.min(text.len()), span.end.min(text.len()).max(span.start.min(text.len())));
+    if text.len() <= MAX_SHOWN_LINE {
+        return (text.to_owned(), start..end);
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(start.saturating_sub(40));
+    let to = floor((from + MAX_SHOWN_LINE).min(text.len()));
+    let (lead, tail) = (if from > 0 { "…" } else { "" }, if to < text.len() { "…" } else { "" });
+    let shown = format!("{lead}{}{tail}", &text[from..to]);
+    let shift = |i: usize| lead.len() + i.clamp(from, to) - from;
+    (shown, shift(start)..shift(end))
+}
+
 /// A problem (or a warning) with its stable code, the places it concerns, and a hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -176,12 +202,15 @@ impl Diagnostic {
         let mut group = Group::with_title(level.primary_title(self.message.as_str()).id(self.code.as_str()));
         for label in &self.labels {
             group = match &label.span {
-                Some(span) => group.element(
-                    Snippet::source(span.line_text.as_str())
-                        .line_start(span.line)
-                        .path(label.path.as_str())
-                        .annotation(AnnotationKind::Primary.span(span.start..span.end).label(label.text.as_str())),
-                ),
+                Some(span) => {
+                    let (text, range) = excerpt(span);
+                    group.element(
+                        Snippet::source(text)
+                            .line_start(span.line)
+                            .path(label.path.as_str())
+                            .annotation(AnnotationKind::Primary.span(range).label(label.text.as_str())),
+                    )
+                }
                 None => group.element(Origin::path(label.path.as_str())),
             };
         }
@@ -290,6 +319,23 @@ mod tests {
             assert!(seen.insert(s), "duplicate code {s}");
             assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()), "{s}");
         }
+    }
+
+    #[test]
+    fn an_enormous_line_is_cut_around_its_span() {
+        let line = format!("-- {}é: x", "y".repeat(2_000_000));
+        let at = line.find('é').expect("marker");
+        let d = Diagnostic::error(Code::MalformedHeaderLine, "header comment is not `-- key: value`").with_label(
+            "m/0001_a.sql",
+            Some(Span { line: 2, start: at, end: at + 2, line_text: line.clone() }),
+            "here",
+        );
+        let shown = d.render(false);
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+        assert!(shown.contains("…yyy") && shown.contains("é: x") && shown.contains("m/0001_a.sql:2"), "{shown}");
+        let whole = Span::whole_line(1, &line);
+        let (text, range) = excerpt(&whole);
+        assert!(text.len() <= MAX_SHOWN_LINE + 3 && range.end <= text.len() && text.is_char_boundary(range.end));
     }
 
     #[test]

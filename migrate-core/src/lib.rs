@@ -39,6 +39,6 @@ pub use parse::{HEADER_KEYS, parse_revision};
 pub use plan::{Direction, Plan, PlanError, plan_downgrade, plan_stamp, plan_upgrade};
 pub use render::{NewRevision, file_name, render_revision};
 pub use revision::{Revision, Section, SourceInfo};
-pub use statements::check_statements;
 pub use source::{Listed, display_path, list_dir, read_into};
+pub use statements::check_statements;
 pub use target::{Resolved, Target, TargetError, parse_target};

@@ -83,9 +83,14 @@ impl<'a> Parser<'a> {
             Ok(t) => t,
             Err(e) => {
                 let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-                let msg = format!("the file is not valid UTF-8 (byte {} on line {line})", e.valid_up_to());
+                let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+                let msg = if utf16 {
+                    "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8".to_owned()
+                } else {
+                    format!("the file is not valid UTF-8 (byte {} on line {line})", e.valid_up_to())
+                };
                 let span = Some(Span { line, start: 0, end: 0, line_text: String::new() });
-                self.error(Code::NotUtf8, msg, span, "", "save the file as UTF-8");
+                self.error(Code::NotUtf8, msg, span, "", "save the file as UTF-8 (with or without a byte order mark)");
                 return None;
             }
         };
@@ -105,7 +110,11 @@ impl<'a> Parser<'a> {
         let mut body = lines(text);
         let mut up_line = None;
         let mut reported_text = false;
+        let mut last = None;
         for (n, line) in body.by_ref() {
+            if !line.trim().is_empty() {
+                last = Some((n, line));
+            }
             if let Some(word) = marker(line) {
                 if word == UP_MARKER {
                     up_line = Some(n);
@@ -134,8 +143,11 @@ impl<'a> Parser<'a> {
                 None => {}
             }
         }
+        // Where the header ends: the `-- migrate:up` line, else the file's last non-blank line.
+        let end = last.map_or_else(|| Span::whole_line(1, ""), |(n, line)| Span::whole_line(n, line));
+        let end_label = if up_line.is_some() { "the header ends here" } else { "the file ends here" };
         let sections = up_line.map(|up| self.sections(up, body));
-        self.build(fields, sections)
+        self.build(fields, sections, (end, end_label))
     }
 
     /// Reads one header comment (`comment` is the line after its `--`).
@@ -230,7 +242,12 @@ impl<'a> Parser<'a> {
     }
 
     /// Checks required keys and values and assembles the revision.
-    fn build(&mut self, mut fields: Fields<'_>, sections: Option<(Section, Option<Section>)>) -> Option<Revision> {
+    fn build(
+        &mut self,
+        mut fields: Fields<'_>,
+        sections: Option<(Section, Option<Section>)>,
+        (end, end_label): (Span, &str),
+    ) -> Option<Revision> {
         let missing: Vec<&str> =
             ["revision", "revises", "message"].into_iter().filter(|k| fields[slot(k)].is_none()).collect();
         for key in &missing {
@@ -240,14 +257,15 @@ impl<'a> Parser<'a> {
                 }
                 _ => format!("add a `-- {key}: …` line to the header"),
             };
-            self.error(Code::MissingKey, format!("the header has no `{key}:` line"), None, "", &help);
+            let message = format!("the header has no `{key}:` line");
+            self.error(Code::MissingKey, message, Some(end.clone()), &format!("{end_label} without it"), &help);
         }
         if sections.is_none() {
             self.error(
                 Code::MissingUp,
                 "the file has no `-- migrate:up` line".into(),
-                None,
-                "",
+                Some(end.clone()),
+                end_label,
                 "add a line `-- migrate:up` after the header, followed by the SQL that applies this revision",
             );
         }

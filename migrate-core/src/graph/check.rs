@@ -182,7 +182,7 @@ pub(super) fn check_heads(g: &RevisionGraph) -> Vec<Diagnostic> {
     let mut d = Diagnostic::error(Code::MultipleHeads, message);
     for &h in &unlabeled {
         let r = &g.revisions[h];
-        d = d.with_label(&r.source.path, None, format!("head `{}`", r.id));
+        d = d.with_label(&r.source.path, Some(r.source.id_span.clone()), format!("head `{}`", r.id));
     }
     let names: Vec<&str> = unlabeled.iter().map(|&h| g.revisions[h].message.as_str()).collect();
     vec![d.with_help(format!(

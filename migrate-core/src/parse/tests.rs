@@ -109,7 +109,18 @@ fn unknown_and_repeated_keys() {
 #[test]
 fn missing_keys_are_each_reported() {
     let text = "-- created: 2026-11-22T06:30:00Z\n-- migrate:up\nSELECT 1;\n";
-    assert_eq!(errors(text.as_bytes()), [(Code::MissingKey, None), (Code::MissingKey, None), (Code::MissingKey, None)]);
+    // Each points at the `-- migrate:up` line, where the header ends.
+    let at_end = (Code::MissingKey, Some(2));
+    assert_eq!(errors(text.as_bytes()), [at_end, at_end, at_end]);
+    assert_eq!(
+        errors(b""),
+        [
+            (Code::MissingKey, Some(1)),
+            (Code::MissingKey, Some(1)),
+            (Code::MissingKey, Some(1)),
+            (Code::MissingUp, Some(1))
+        ]
+    );
 }
 
 #[test]
@@ -133,9 +144,14 @@ fn invalid_values() {
 #[test]
 fn missing_up() {
     let text = "-- revision: a\n-- revises:\n-- message: m\nSELECT 1;\n";
-    assert_eq!(errors(text.as_bytes()), [(Code::TextBeforeHeader, Some(4)), (Code::MissingUp, None)]);
+    // The missing marker is reported at the file's last line.
+    assert_eq!(errors(text.as_bytes()), [(Code::TextBeforeHeader, Some(4)), (Code::MissingUp, Some(4))]);
     let header_only = "-- revision: a\n-- revises:\n-- message: m\n";
-    assert_eq!(errors(header_only.as_bytes()), [(Code::MissingUp, None)]);
+    assert_eq!(errors(header_only.as_bytes()), [(Code::MissingUp, Some(3))]);
+    let utf16 =
+        [&[0xff, 0xfe][..], &"-- revision: a\n".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<_>>()].concat();
+    let d = &crate::parse_revision("m/0001_a.sql", &utf16).expect_err("UTF-16")[0];
+    assert!(d.message.contains("UTF-16"), "{}", d.message);
 }
 
 #[test]

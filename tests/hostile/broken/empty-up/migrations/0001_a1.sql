@@ -1,0 +1,8 @@
+-- revision: a1
+-- revises: 
+-- message: m
+
+-- migrate:up
+
+-- migrate:down
+SELECT 1;

@@ -1,0 +1,5 @@
+-- revises:
+-- message: m
+
+-- migrate:up
+CREATE TABLE t (id INTEGER);

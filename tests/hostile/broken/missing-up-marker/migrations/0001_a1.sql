@@ -1,0 +1,3 @@
+-- revision: a1
+-- revises:
+-- message: m

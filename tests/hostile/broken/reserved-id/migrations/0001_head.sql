@@ -1,0 +1,6 @@
+-- revision: head
+-- revises: 
+-- message: m
+
+-- migrate:up
+CREATE TABLE t (id INTEGER PRIMARY KEY);
