@@ -18,7 +18,12 @@ struct Node {
 
 impl Node {
     fn text(&self) -> String {
-        let mut t = format!("-- revision: {}\n-- revises: {}\n-- message: node {}\n", self.id, self.parents.join(", "), self.id);
+        let mut t = format!(
+            "-- revision: {}\n-- revises: {}\n-- message: node {}\n",
+            self.id,
+            self.parents.join(", "),
+            self.id
+        );
         if !self.depends_on.is_empty() {
             t.push_str(&format!("-- depends-on: {}\n", self.depends_on.join(", ")));
         }
@@ -34,7 +39,10 @@ impl Node {
 /// sometimes depends on another earlier node, and a final merge closes every open head.
 fn valid_dag() -> impl Strategy<Value = Vec<Node>> {
     (2usize..40).prop_flat_map(|n| {
-        let picks = proptest::collection::vec((proptest::collection::vec(any::<prop::sample::Index>(), 1..4), any::<Option<prop::sample::Index>>()), n);
+        let picks = proptest::collection::vec(
+            (proptest::collection::vec(any::<prop::sample::Index>(), 1..4), any::<Option<prop::sample::Index>>()),
+            n,
+        );
         picks.prop_map(move |picks| {
             let mut nodes: Vec<Node> = Vec::with_capacity(n + 1);
             for (i, (parents, dependency)) in picks.into_iter().enumerate() {
@@ -143,7 +151,12 @@ impl Fault {
                 // A new child of a revision that is not the head (node 0 always has a child).
                 let has_child = |k: usize| nodes.iter().any(|x| x.parents.contains(&nodes[k].id));
                 let base = nodes[(0..n).map(|k| (i + k) % n).find(|&k| has_child(k)).unwrap_or(0)].id.clone();
-                nodes.push(Node { id: "extra".into(), parents: vec![base], depends_on: Vec::new(), labels: Vec::new() });
+                nodes.push(Node {
+                    id: "extra".into(),
+                    parents: vec![base],
+                    depends_on: Vec::new(),
+                    labels: Vec::new(),
+                });
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The real `cargo-migrate` binary against real databases: every database verb, targets on a
 //! graph with a branch and a merge, offline `--sql` parity through `psql`, `mariadb` and
-//! `sqlite3`, and no password in any output.
+//! `sqlite3` (passwords: `secrets.rs`).
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -100,28 +100,6 @@ async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
         assert!(status.contains("pending: none"), "{d}: the online tool accepts what the script did: {status}");
         let down = ok(&bin, p, off, &["downgrade", "--sql", "--dialect", &dialect, "heads:b10"]);
         assert!(down.contains("DROP TABLE t_f0") && !down.contains("DROP TABLE t_b10"), "{down}");
-    }
-}
-
-#[tokio::test]
-async fn no_password_in_any_output() {
-    let bin = cargo_migrate_bin();
-    let pkg = package(&migrate_testkit::branch_and_merge());
-    let secret = "hunter2secretpw";
-    let urls = [
-        format!("postgres://postgres:{secret}@127.0.0.1:1/nowhere"),
-        format!("mysql://root:{secret}@127.0.0.1:3306/test"),
-        format!("mysql://root:{secret}@127.0.0.1:1/test"),
-        format!("postgres://nosuchuser:{secret}@127.0.0.1:5432/test"),
-    ];
-    for url in &urls {
-        for verb in [&["status"][..], &["upgrade"], &["current"], &["check", "--pending"]] {
-            let out = run(&bin, pkg.path(), url, verb);
-            let all = text(&out);
-            assert!(!out.status.success(), "{url} {verb:?} should fail:\n{all}");
-            assert!(!all.contains(secret), "the password leaked:\n{all}");
-            assert!(all.contains("***"), "the URL is shown redacted:\n{all}");
-        }
     }
 }
 
