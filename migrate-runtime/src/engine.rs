@@ -205,11 +205,12 @@ async fn migrate(
     let mut report =
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
     let total = plan.steps.len();
+    let mut deferred = None;
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
         let r = graph.revision(node);
         let way = if verb == Verb::Upgrade { "up" } else { "down" };
         tracing::info!(revision = %r.id, "[{}/{total}] {way} {}: {}", i + 1, r.id, r.message);
-        match run_revision(&mut guard, r, statements, verb, options).await? {
+        match run_revision(&mut guard, r, statements, verb, options, &mut deferred).await? {
             Some(step) => {
                 let ms = step.duration.as_millis() as u64;
                 tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
@@ -218,10 +219,28 @@ async fn migrate(
             None => tracing::info!(revision = %r.id, "[{}/{total}] already applied by another process", i + 1),
         }
     }
+    flush(guard.conn(), &mut deferred).await?;
     let rows = read_history(guard.conn(), &options.table).await?;
     report.after = ids(graph, &graph.heads_of(&applied_set(graph, &rows)));
     guard.release().await?;
     Ok(report)
+}
+
+/// Records, on its own, the bookkeeping of a revision run outside a transaction that is still
+/// waiting to travel with the next revision's `started` row.
+async fn flush(conn: &mut Conn, deferred: &mut Option<Deferred>) -> Result<(), MigrateError> {
+    match deferred.take() {
+        Some(d) => conn.run(&format!("recording revision `{}` in the history table", d.revision), &d.sql).await,
+        None => Ok(()),
+    }
+}
+
+/// The final history statement of a revision run outside a transaction (MySQL/MariaDB, or
+/// `transaction: false`), not sent yet: it commits together with the next revision's `started`
+/// row, one commit instead of two per revision. Any other path sends it alone first.
+struct Deferred {
+    revision: String,
+    sql: String,
 }
 
 /// Splits every planned section before anything runs, so SQL that cannot be split (an
@@ -264,6 +283,7 @@ async fn run_revision(
     statements: &[Statement],
     verb: Verb,
     options: &Options,
+    deferred: &mut Option<Deferred>,
 ) -> Result<Option<Step>, MigrateError> {
     let conn = guard.conn();
     let dialect = conn.dialect();
@@ -272,6 +292,9 @@ async fn run_revision(
     let table = &options.table;
     let started = Instant::now();
     let record = |duration: u64, state: State| row_for(r, state, duration);
+    if in_transaction || verb == Verb::Downgrade {
+        flush(conn, deferred).await?;
+    }
     if in_transaction {
         // SQLite: the write lock and the re-check of the history in one round trip.
         let recheck = (dialect == Dialect::Sqlite).then(|| dialect.select_one(table, r.id.as_str()));
@@ -301,8 +324,20 @@ async fn run_revision(
         }
     } else {
         if verb == Verb::Upgrade {
-            conn.run("recording the revision as started", &dialect.insert_row(table, &record(0, State::Started)))
-                .await?;
+            let insert = dialect.insert_row(table, &record(0, State::Started));
+            match deferred.take() {
+                // The previous revision's `applied` and this one's `started`: one commit.
+                Some(previous) => {
+                    let sql = format!("{};\n{};\n{insert};\nCOMMIT", dialect.begin(), previous.sql);
+                    let doing =
+                        format!("recording revision `{}` as applied and `{}` as started", previous.revision, r.id);
+                    if let Err(e) = conn.execute(&sql).await {
+                        let _ = conn.execute("ROLLBACK").await;
+                        return Err(MigrateError::db(doing, &e));
+                    }
+                }
+                None => conn.run("recording the revision as started", &insert).await?,
+            }
         }
         for s in statements {
             if let Err(e) = conn.execute(&s.sql).await {
@@ -334,13 +369,17 @@ async fn run_revision(
                 return Err(statement_failed(r, s.line, direction, &e, hint));
             }
         }
-        let bookkeeping = match verb {
+        match verb {
             Verb::Upgrade => {
-                dialect.update_state(table, r.id.as_str(), State::Applied, started.elapsed().as_millis() as u64, None)
+                let ms = started.elapsed().as_millis() as u64;
+                let sql = dialect.update_state(table, r.id.as_str(), State::Applied, ms, None);
+                *deferred = Some(Deferred { revision: r.id.to_string(), sql });
             }
-            Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
-        };
-        conn.run("recording the revision in the history table", &bookkeeping).await?;
+            Verb::Downgrade => {
+                conn.run("recording the revision in the history table", &dialect.delete_row(table, r.id.as_str()))
+                    .await?;
+            }
+        }
     }
     Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() }))
 }
