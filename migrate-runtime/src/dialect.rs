@@ -30,6 +30,16 @@ pub trait SqlText {
     /// Inserts one history row.
     fn insert_row(self, table: &str, row: &crate::history::HistoryRow) -> String;
 
+    /// Reads the summary row's digest and the table's row count (no row when there is no
+    /// summary): the boot fast path's one statement.
+    fn select_summary(self, table: &str) -> String;
+
+    /// Removes the summary row: sent with every change to the history.
+    fn delete_summary(self, table: &str) -> String;
+
+    /// Writes the summary row holding `digest` (see `summary`).
+    fn insert_summary(self, table: &str, digest: &str) -> String;
+
     /// Sets a row's state, duration and error (for `started` → `applied`/`failed`).
     fn update_state(
         self,
@@ -95,8 +105,27 @@ impl SqlText for Dialect {
     fn select_history(self, table: &str) -> String {
         let cast = if self == Dialect::MySql { "CHAR" } else { "TEXT" };
         format!(
-            "SELECT revision, revises, message, checksum, state, applied_at, CAST(duration_ms AS {cast}), error FROM {} ORDER BY applied_at, revision",
+            "SELECT revision, revises, message, checksum, state, applied_at, CAST(duration_ms AS {cast}), error FROM {} WHERE revision <> '' ORDER BY applied_at, revision",
             self.quote_table(table)
+        )
+    }
+
+    fn select_summary(self, table: &str) -> String {
+        let (t, cast) = (self.quote_table(table), if self == Dialect::MySql { "CHAR" } else { "TEXT" });
+        format!("SELECT checksum, CAST((SELECT COUNT(*) FROM {t}) AS {cast}) FROM {t} WHERE revision = ''")
+    }
+
+    fn delete_summary(self, table: &str) -> String {
+        format!("DELETE FROM {} WHERE revision = ''", self.quote_table(table))
+    }
+
+    fn insert_summary(self, table: &str, digest: &str) -> String {
+        format!(
+            "INSERT INTO {} (revision, revises, message, checksum, state, applied_at, duration_ms, error) VALUES ('', '', {}, {}, 'summary', {}, 0, NULL)",
+            self.quote_table(table),
+            self.literal(crate::summary::MESSAGE),
+            self.literal(digest),
+            self.literal(&crate::engine::now()),
         )
     }
 

@@ -10,6 +10,7 @@ use migrate_core::{Node, Plan, Resolved, Revision, RevisionGraph, Target, plan_d
 use crate::backend::{Conn, DbPool, is_missing_table, statement_message};
 use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
+use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, State, Status, analyze, applied_set};
 use crate::lock::{self, LockGuard};
 use migrate_core::split::{Statement, split_statements};
@@ -95,8 +96,9 @@ pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) 
     Ok(analyze(graph, &rows))
 }
 
-/// Whether the database holds exactly `graph`'s revisions, all applied with their checksums:
-/// one narrow statement (the boot fast path). `Some(current heads)` when it does.
+/// Whether the database holds exactly `graph`'s revisions, all applied with their checksums,
+/// as the history's summary row says (the boot fast path: one statement reading one row).
+/// `Some(current heads)` when it does; `None` when it does not or there is no summary yet.
 pub async fn up_to_date(
     pool: DbPool<'_>,
     graph: &RevisionGraph,
@@ -171,12 +173,19 @@ async fn migrate(
     verb: Verb,
 ) -> Result<Report, MigrateError> {
     let mut conn = open(pool, options).await?;
+    let mut write_summary_anyway = false;
     if verb == Verb::Upgrade
         && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
         && !graph.is_empty()
     {
-        if let Some(current) = crate::fastpath::up_to_date(&mut conn, graph, &options.table).await? {
-            return Ok(Report { before: current.clone(), after: current, ..Report::default() });
+        match crate::fastpath::check(&mut conn, graph, &options.table).await? {
+            FastPath::UpToDate(current) => {
+                return Ok(Report { before: current.clone(), after: current, ..Report::default() });
+            }
+            // Up to date but with no summary (after an offline script, say): the locked path
+            // below writes one, once, so the next boots take the fast path.
+            FastPath::NoSummary => write_summary_anyway = true,
+            FastPath::Differs => {}
         }
     }
     let rows = read_history(&mut conn, &options.table).await?;
@@ -186,7 +195,7 @@ async fn migrate(
     if status.unresolved.is_empty() {
         check_consistent(&status, options)?;
         let plan = make_plan(graph, &rows, target, verb)?;
-        if plan.steps.is_empty() {
+        if plan.steps.is_empty() && !(write_summary_anyway && !rows.is_empty()) {
             return Ok(Report {
                 before: status.current.clone(),
                 after: status.current,
@@ -220,10 +229,42 @@ async fn migrate(
         }
     }
     flush(guard.conn(), &mut deferred).await?;
-    let rows = read_history(guard.conn(), &options.table).await?;
+    let rows = match verb {
+        Verb::Upgrade => write_summary(guard.conn(), options).await?,
+        Verb::Downgrade => read_history(guard.conn(), &options.table).await?,
+    };
     report.after = ids(graph, &graph.heads_of(&applied_set(graph, &rows)));
     guard.release().await?;
     Ok(report)
+}
+
+/// Reads the history and writes its summary row in one transaction (the caller holds the
+/// lock; on SQLite `BEGIN IMMEDIATE` keeps other writers out between the read and the write).
+/// Returns the rows read.
+async fn write_summary(conn: &mut Conn, options: &Options) -> Result<Vec<HistoryRow>, MigrateError> {
+    let (dialect, table) = (conn.dialect(), options.table.as_str());
+    let raw = begin_with(conn, dialect, options, Some(&dialect.select_history(table))).await?;
+    let rows: Result<Vec<HistoryRow>, _> = raw
+        .into_iter()
+        .map(|cols| {
+            HistoryRow::from_columns(cols)
+                .map_err(|detail| MigrateError::CorruptHistory { table: table.to_owned(), detail })
+        })
+        .collect();
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = conn.execute("ROLLBACK").await;
+            return Err(e);
+        }
+    };
+    let digest = crate::summary::of_rows(&rows);
+    let sql = format!("{};\n{};\nCOMMIT", dialect.delete_summary(table), dialect.insert_summary(table, &digest));
+    if let Err(e) = conn.execute(&sql).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(MigrateError::db("writing the history table's summary row", &e));
+    }
+    Ok(rows)
 }
 
 /// Records, on its own, the bookkeeping of a revision run outside a transaction that is still
@@ -314,8 +355,9 @@ async fn run_revision(
             Verb::Upgrade => dialect.insert_row(table, &record(started.elapsed().as_millis() as u64, State::Applied)),
             Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
         };
-        // The row and the commit travel together: one round trip per revision saved.
-        if let Err(e) = conn.execute(&format!("{bookkeeping};\nCOMMIT")).await {
+        // The row, the summary's removal and the commit travel together: one round trip.
+        let summary = dialect.delete_summary(table);
+        if let Err(e) = conn.execute(&format!("{bookkeeping};\n{summary};\nCOMMIT")).await {
             let _ = conn.execute("ROLLBACK").await;
             return Err(MigrateError::db(
                 format!("recording revision `{}` ({direction}) in the history table and committing", r.id),
@@ -325,18 +367,20 @@ async fn run_revision(
     } else {
         if verb == Verb::Upgrade {
             let insert = dialect.insert_row(table, &record(0, State::Started));
-            match deferred.take() {
-                // The previous revision's `applied` and this one's `started`: one commit.
-                Some(previous) => {
-                    let sql = format!("{};\n{};\n{insert};\nCOMMIT", dialect.begin(), previous.sql);
-                    let doing =
-                        format!("recording revision `{}` as applied and `{}` as started", previous.revision, r.id);
-                    if let Err(e) = conn.execute(&sql).await {
-                        let _ = conn.execute("ROLLBACK").await;
-                        return Err(MigrateError::db(doing, &e));
-                    }
-                }
-                None => conn.run("recording the revision as started", &insert).await?,
+            // The previous revision's `applied` (if waiting), this one's `started` and the
+            // summary's removal: one commit.
+            let (previous, doing) = match deferred.take() {
+                Some(p) => (
+                    format!("{};\n", p.sql),
+                    format!("recording `{}` as applied and `{}` as started", p.revision, r.id),
+                ),
+                None => (String::new(), format!("recording `{}` as started", r.id)),
+            };
+            let summary = dialect.delete_summary(table);
+            let sql = format!("{};\n{previous}{insert};\n{summary};\nCOMMIT", dialect.begin());
+            if let Err(e) = conn.execute(&sql).await {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(MigrateError::db(doing, &e));
             }
         }
         for s in statements {
@@ -376,8 +420,16 @@ async fn run_revision(
                 *deferred = Some(Deferred { revision: r.id.to_string(), sql });
             }
             Verb::Downgrade => {
-                conn.run("recording the revision in the history table", &dialect.delete_row(table, r.id.as_str()))
-                    .await?;
+                let sql = format!(
+                    "{};\n{};\n{};\nCOMMIT",
+                    dialect.begin(),
+                    dialect.delete_row(table, r.id.as_str()),
+                    dialect.delete_summary(table)
+                );
+                if let Err(e) = conn.execute(&sql).await {
+                    let _ = conn.execute("ROLLBACK").await;
+                    return Err(MigrateError::db(format!("removing `{}` from the history table", r.id), &e));
+                }
             }
         }
     }
@@ -501,6 +553,10 @@ pub async fn stamp(
     let resolved: Resolved = graph.resolve(target, &graph.heads_of(&applied))?;
     let after = plan_stamp(graph, &applied, &resolved);
     begin(guard.conn(), dialect, options).await?;
+    if let Err(e) = guard.conn().execute(&dialect.delete_summary(&options.table)).await {
+        let _ = guard.conn().execute("ROLLBACK").await;
+        return Err(MigrateError::db("stamping the history table", &e));
+    }
     for n in 0..graph.len() {
         let r = graph.revision(n);
         let sql = match (applied[n], after[n]) {
@@ -538,7 +594,11 @@ pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &
     } else {
         dialect.delete_row(&options.table, &row.revision)
     };
-    guard.conn().run("resolving the revision", &sql).await?;
+    let sql = format!("{};\n{sql};\n{};\nCOMMIT", dialect.begin(), dialect.delete_summary(&options.table));
+    if let Err(e) = guard.conn().execute(&sql).await {
+        let _ = guard.conn().execute("ROLLBACK").await;
+        return Err(MigrateError::db("resolving the revision", &e));
+    }
     tracing::info!(revision, resolution = if applied { "applied" } else { "rolled back" }, "resolved");
     guard.release().await
 }

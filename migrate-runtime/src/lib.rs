@@ -31,6 +31,7 @@ mod history;
 mod lock;
 mod migrations;
 mod script;
+mod summary;
 
 pub use backend::{AnyPool, DbPool};
 pub use cli::CliOutcome;

@@ -17,11 +17,14 @@ use migrate_core::split::split_statements;
 /// downgrade.
 pub fn script(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, table: &str) -> Result<String, MigrateError> {
     let direction = if plan.direction == Direction::Up { "upgrade" } else { "downgrade" };
+    // The summary row goes: it would no longer describe the history (see `summary`); the next
+    // boot reads the rows and writes a new one.
     let mut out = format!(
-        "-- cargo migrate {direction}: {} revision(s), for {dialect}, generated {}\n\n{};\n",
+        "-- cargo migrate {direction}: {} revision(s), for {dialect}, generated {}\n\n{};\n{};\n",
         plan.steps.len(),
         crate::engine::now(),
-        dialect.create_history(table)
+        dialect.create_history(table),
+        dialect.delete_summary(table)
     );
     for &node in &plan.steps {
         let r = graph.revision(node);

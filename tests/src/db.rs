@@ -193,10 +193,10 @@ impl TestDb {
         }
     }
 
-    /// The history rows as `revision:state`, sorted.
+    /// The history rows as `revision:state`, sorted (the summary row left out).
     pub async fn history(&self, table: &str) -> Vec<String> {
         let sql = format!(
-            "SELECT {} FROM {} ORDER BY 1",
+            "SELECT {} FROM {} WHERE revision <> '' ORDER BY 1",
             concat_sql(self.dialect, "revision", "':'", "state"),
             self.dialect.quote_table(table)
         );

@@ -340,3 +340,35 @@ async fn sql_that_cannot_be_split_stops_the_run_before_anything_is_applied() {
         assert!(db.history(TABLE).await.is_empty(), "{}: nothing was applied", db.dialect);
     }
 }
+
+/// The history's summary row (revision ''), as text: `None` when absent.
+async fn summary_row(db: &TestDb) -> Option<String> {
+    texts(&db.pool, "SELECT state FROM migrate_history WHERE revision = ''").await.into_iter().next()
+}
+
+#[tokio::test]
+async fn the_summary_row_is_trusted_only_while_it_describes_the_history() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        assert!(up(&db, &g, "head").await.expect("upgrade").locked);
+        assert_eq!(summary_row(&db).await.as_deref(), Some("summary"), "{d}: written at the end of a run");
+        assert!(!up(&db, &g, "head").await.expect("boot").locked, "{d}: the next boot reads the summary only");
+        // A row deleted by hand (to re-run a revision): the row count no longer matches.
+        execute(&db.pool, "DELETE FROM migrate_history WHERE revision = 'c'").await;
+        execute(&db.pool, "DROP TABLE t_c").await;
+        assert_eq!(ids(&up(&db, &g, "head").await.expect("re-run")), ["c"], "{d}: the full path saw it");
+        // Every change the tool makes removes the summary in the same transaction.
+        down(&db, &g, "b").await.expect("downgrade");
+        assert_eq!(summary_row(&db).await, None, "{d}: a downgrade removes it");
+        up(&db, &g, "head").await.expect("upgrade");
+        stamp(db.pool.as_db(), &g, &target("b"), false, &Options::default()).await.expect("stamp");
+        assert_eq!(summary_row(&db).await, None, "{d}: a stamp removes it");
+        stamp(db.pool.as_db(), &g, &target("head"), false, &Options::default()).await.expect("stamp back");
+        // Up to date but no summary: the first boot writes it under the lock, once.
+        assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}");
+        assert_eq!(summary_row(&db).await.as_deref(), Some("summary"), "{d}");
+        assert!(!up(&db, &g, "head").await.expect("boot").locked, "{d}");
+        assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied", "c:applied"], "{d}");
+    }
+}
