@@ -195,7 +195,8 @@ async fn migrate(
     if status.unresolved.is_empty() {
         check_consistent(&status, options)?;
         let plan = make_plan(graph, &rows, target, verb)?;
-        if plan.steps.is_empty() && !(write_summary_anyway && !rows.is_empty()) {
+        let needs_summary = write_summary_anyway && !rows.is_empty();
+        if plan.steps.is_empty() && !needs_summary {
             return Ok(Report {
                 before: status.current.clone(),
                 after: status.current,
