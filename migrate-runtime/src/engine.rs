@@ -216,11 +216,12 @@ async fn migrate(
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
     let total = plan.steps.len();
     let mut deferred = None;
+    let mut summary_removed = false;
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
         let r = graph.revision(node);
         let way = if verb == Verb::Upgrade { "up" } else { "down" };
         tracing::info!(revision = %r.id, "[{}/{total}] {way} {}: {}", i + 1, r.id, r.message);
-        match run_revision(&mut guard, r, statements, verb, options, &mut deferred).await? {
+        match run_revision(&mut guard, r, statements, verb, options, &mut deferred, &mut summary_removed).await? {
             Some(step) => {
                 let ms = step.duration.as_millis() as u64;
                 tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
@@ -277,6 +278,18 @@ async fn flush(conn: &mut Conn, deferred: &mut Option<Deferred>) -> Result<(), M
     }
 }
 
+/// The summary row's removal (with its `;`), to send with a change to the history: the first
+/// change of a run, and every change on SQLite, where another process may write a summary
+/// between two revisions (no session lock). Marks it sent; a batch that then fails leaves the
+/// summary in place only if its whole transaction rolled back, history change included.
+fn removal(dialect: Dialect, table: &str, removed: &mut bool) -> String {
+    if *removed && dialect != Dialect::Sqlite {
+        return String::new();
+    }
+    *removed = true;
+    format!("{};\n", dialect.delete_summary(table))
+}
+
 /// The final history statement of a revision run outside a transaction (MySQL/MariaDB, or
 /// `transaction: false`), not sent yet: it commits together with the next revision's `started`
 /// row, one commit instead of two per revision. Any other path sends it alone first.
@@ -326,6 +339,7 @@ async fn run_revision(
     verb: Verb,
     options: &Options,
     deferred: &mut Option<Deferred>,
+    summary_removed: &mut bool,
 ) -> Result<Option<Step>, MigrateError> {
     let conn = guard.conn();
     let dialect = conn.dialect();
@@ -357,8 +371,8 @@ async fn run_revision(
             Verb::Downgrade => dialect.delete_row(table, r.id.as_str()),
         };
         // The row, the summary's removal and the commit travel together: one round trip.
-        let summary = dialect.delete_summary(table);
-        if let Err(e) = conn.execute(&format!("{bookkeeping};\n{summary};\nCOMMIT")).await {
+        let summary = removal(dialect, table, summary_removed);
+        if let Err(e) = conn.execute(&format!("{bookkeeping};\n{summary}COMMIT")).await {
             let _ = conn.execute("ROLLBACK").await;
             return Err(MigrateError::db(
                 format!("recording revision `{}` ({direction}) in the history table and committing", r.id),
@@ -377,8 +391,8 @@ async fn run_revision(
                 ),
                 None => (String::new(), format!("recording `{}` as started", r.id)),
             };
-            let summary = dialect.delete_summary(table);
-            let sql = format!("{};\n{previous}{insert};\n{summary};\nCOMMIT", dialect.begin());
+            let summary = removal(dialect, table, summary_removed);
+            let sql = format!("{};\n{previous}{insert};\n{summary}COMMIT", dialect.begin());
             if let Err(e) = conn.execute(&sql).await {
                 let _ = conn.execute("ROLLBACK").await;
                 return Err(MigrateError::db(doing, &e));
@@ -422,10 +436,10 @@ async fn run_revision(
             }
             Verb::Downgrade => {
                 let sql = format!(
-                    "{};\n{};\n{};\nCOMMIT",
+                    "{};\n{};\n{}COMMIT",
                     dialect.begin(),
                     dialect.delete_row(table, r.id.as_str()),
-                    dialect.delete_summary(table)
+                    removal(dialect, table, summary_removed)
                 );
                 if let Err(e) = conn.execute(&sql).await {
                     let _ = conn.execute("ROLLBACK").await;
