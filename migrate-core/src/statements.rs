@@ -9,21 +9,57 @@ use crate::graph::RevisionGraph;
 use crate::revision::{Revision, Section};
 use crate::split::{SplitError, split_statements};
 
+/// Below this many revisions, one thread splits them all.
+const REVISIONS_PER_THREAD: usize = 256;
+
 /// The problems of every revision of `graph` whose up or down section cannot be split in one
 /// of `dialects`. One diagnostic per place: the dialects that fail there are listed together.
+/// Revisions are split on all cores, and the diagnostics come in topological order.
 pub fn check_statements(graph: &RevisionGraph, dialects: &[Dialect]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for node in graph.topological_order() {
-        let r = graph.revision(*node);
-        check_section(r, &r.up, "up", dialects, &mut out);
-        if let Some(down) = &r.down {
-            check_section(r, down, "down", dialects, &mut out);
-        }
-    }
-    out
+    let order = graph.topological_order();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = order.len().div_ceil(threads).max(REVISIONS_PER_THREAD);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = order
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for &node in part {
+                        let r = graph.revision(node);
+                        check_section(r, &r.up, "up", dialects, &mut out);
+                        if let Some(down) = &r.down {
+                            check_section(r, down, "down", dialects, &mut out);
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    vec![Diagnostic::error(
+                        Code::UnsplittableSql,
+                        "a thread splitting revisions into statements panicked (a bug: please report it)",
+                    )]
+                })
+            })
+            .collect()
+    })
+}
+
+/// Only a quote, a dollar quote or a block comment can be left open: a section with none of
+/// their opening characters always splits.
+fn may_be_unterminated(sql: &str) -> bool {
+    sql.bytes().any(|b| matches!(b, b'\'' | b'"' | b'`' | b'$')) || sql.contains("/*")
 }
 
 fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
+    if !may_be_unterminated(&section.sql) {
+        return;
+    }
     // (line, what) → the dialects that fail there.
     let mut failures: Vec<(usize, &'static str, Vec<Dialect>)> = Vec::new();
     for &dialect in dialects {
