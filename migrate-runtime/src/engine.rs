@@ -81,6 +81,11 @@ pub(crate) async fn read_history(conn: &mut Conn, table: &str) -> Result<Vec<His
         Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
         Err(e) => return Err(MigrateError::db(format!("reading the history table `{table}`"), &e)),
     };
+    history_rows(rows, table)
+}
+
+/// Rows read with `select_history`, as history rows.
+fn history_rows(rows: Vec<Vec<Option<String>>>, table: &str) -> Result<Vec<HistoryRow>, MigrateError> {
     rows.into_iter()
         .map(|cols| {
             HistoryRow::from_columns(cols)
@@ -246,14 +251,7 @@ async fn migrate(
 async fn write_summary(conn: &mut Conn, options: &Options) -> Result<Vec<HistoryRow>, MigrateError> {
     let (dialect, table) = (conn.dialect(), options.table.as_str());
     let raw = begin_with(conn, dialect, options, Some(&dialect.select_history(table))).await?;
-    let rows: Result<Vec<HistoryRow>, _> = raw
-        .into_iter()
-        .map(|cols| {
-            HistoryRow::from_columns(cols)
-                .map_err(|detail| MigrateError::CorruptHistory { table: table.to_owned(), detail })
-        })
-        .collect();
-    let rows = match rows {
+    let rows = match history_rows(raw, table) {
         Ok(rows) => rows,
         Err(e) => {
             let _ = conn.execute("ROLLBACK").await;
@@ -307,27 +305,27 @@ fn split_plan(
     dialect: Dialect,
     verb: Verb,
 ) -> Result<Vec<Vec<Statement>>, MigrateError> {
-    plan.steps
-        .iter()
-        .map(|&node| {
-            let r = graph.revision(node);
-            let section = match verb {
-                Verb::Upgrade => Some(&r.up),
-                Verb::Downgrade => r.down.as_ref(),
-            };
-            let Some(section) = section else {
-                return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
-                    revision: r.id.to_string(),
-                    path: r.source.path.clone(),
-                }));
-            };
-            split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
-                revision: r.id.to_string(),
-                path: r.source.path.clone(),
-                detail: e.to_string(),
-            })
-        })
-        .collect()
+    plan.steps.iter().map(|&node| section_statements(graph.revision(node), verb == Verb::Upgrade, dialect)).collect()
+}
+
+/// The statements of `r`'s up (or down) section in `dialect`: what the online run and the
+/// `--sql` script both send.
+///
+/// # Errors
+/// An irreversible revision asked to go down; SQL that cannot be split.
+pub(crate) fn section_statements(r: &Revision, up: bool, dialect: Dialect) -> Result<Vec<Statement>, MigrateError> {
+    let section = if up { Some(&r.up) } else { r.down.as_ref() };
+    let Some(section) = section else {
+        return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
+            revision: r.id.to_string(),
+            path: r.source.path.clone(),
+        }));
+    };
+    split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
+        revision: r.id.to_string(),
+        path: r.source.path.clone(),
+        detail: e.to_string(),
+    })
 }
 
 /// Runs one revision (up or down) and records it. Returns `None` when another process did it

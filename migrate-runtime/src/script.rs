@@ -5,10 +5,9 @@
 use migrate_core::{Direction, Plan, RevisionGraph};
 
 use crate::dialect::{Dialect, SqlText as _};
-use crate::engine::row_for;
+use crate::engine::{row_for, section_statements};
 use crate::error::MigrateError;
 use crate::history::State;
-use migrate_core::split::split_statements;
 
 /// The script for `plan` in `dialect`, recording into `table`.
 ///
@@ -28,19 +27,7 @@ pub fn script(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, table: &str)
     );
     for &node in &plan.steps {
         let r = graph.revision(node);
-        let section = match plan.direction {
-            Direction::Up => Some(&r.up),
-            Direction::Down => r.down.as_ref(),
-        };
-        let Some(section) = section else {
-            return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
-                revision: r.id.to_string(),
-                path: r.source.path.clone(),
-            }));
-        };
-        let statements = split_statements(&section.sql, dialect, section.first_line).map_err(|e| {
-            MigrateError::Split { revision: r.id.to_string(), path: r.source.path.clone(), detail: e.to_string() }
-        })?;
+        let statements = section_statements(r, plan.direction == Direction::Up, dialect)?;
         let in_transaction = r.transactional && dialect.transactional_ddl();
         out.push_str(&format!("\n-- {direction} {}: {} ({})\n", r.id, r.message, r.source.path));
         if in_transaction {
