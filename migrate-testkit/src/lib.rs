@@ -3,6 +3,8 @@
 //! Writes only what it is asked to, where it is asked to; it never validates (that is the job
 //! of the code under test).
 
+pub mod sql;
+
 use std::io;
 use std::path::Path;
 
