@@ -84,6 +84,8 @@ codes! {
     MultipleHeads => "multiple-heads",
     /// A branch label given to more than one revision.
     DuplicateBranchLabel => "duplicate-branch-label",
+    /// `COPY … FROM stdin` in a package that also targets MySQL or SQLite, which have no COPY.
+    CopyOutsidePostgres => "copy-outside-postgres",
     /// A section cannot be split into statements (an unterminated quote, comment or dollar
     /// quote) in a dialect the package targets.
     UnsplittableSql => "unsplittable-sql",

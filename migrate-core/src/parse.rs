@@ -90,7 +90,12 @@ impl<'a> Parser<'a> {
                     format!("the file is not valid UTF-8 (byte {} on line {line})", e.valid_up_to())
                 };
                 let span = Some(Span { line, start: 0, end: 0, line_text: String::new() });
-                self.error(Code::NotUtf8, msg, span, "", "save the file as UTF-8 (with or without a byte order mark)");
+                let help = if utf16 {
+                    "save the file as UTF-8 (with or without a byte order mark)"
+                } else {
+                    "save the file as UTF-8; binary data in a string literal (as in MySQL's sakila-data.sql) cannot be sent as SQL text: write it as a hex literal (X'89504E47…' or 0x89504E47…), or load it outside migrations"
+                };
+                self.error(Code::NotUtf8, msg, span, "", help);
                 return None;
             }
         };

@@ -103,11 +103,7 @@ impl Splitter<'_> {
 
     fn run(&mut self) -> Result<(), SplitError> {
         while self.pos < self.src.len() {
-            if self.start.is_none()
-                && self.dialect == Dialect::MySql
-                && self.at_line_start()
-                && self.delimiter_line()
-            {
+            if self.start.is_none() && self.dialect == Dialect::MySql && self.at_line_start() && self.delimiter_line() {
                 continue;
             }
             let rest = self.rest();

@@ -57,6 +57,7 @@ fn may_be_unterminated(sql: &str) -> bool {
 }
 
 fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
+    check_copy(r, section, name, dialects, out);
     if !may_be_unterminated(&section.sql) {
         return;
     }
@@ -98,6 +99,31 @@ fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialec
     }
 }
 
+/// `COPY … FROM stdin` is PostgreSQL's: a package that also targets another database cannot run
+/// it there (and its data lines are no SQL at all).
+fn check_copy(r: &Revision, section: &Section, name: &str, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
+    let others: Vec<String> = dialects.iter().filter(|&&d| d != Dialect::Postgres).map(ToString::to_string).collect();
+    if others.is_empty() || !section.sql.to_ascii_lowercase().contains("stdin") {
+        return;
+    }
+    let Ok(statements) = split_statements(&section.sql, Dialect::Postgres, section.first_line) else { return };
+    for s in statements.iter().filter(|s| s.is_copy_in()) {
+        let line_text = section.sql.lines().nth(s.line - section.first_line).unwrap_or_default();
+        out.push(
+            Diagnostic::error(
+                Code::CopyOutsidePostgres,
+                format!(
+                    "the {name} section of revision `{}` loads data with `COPY … FROM stdin`, which only PostgreSQL runs, but the package also targets {}",
+                    r.id,
+                    others.join(", ")
+                ),
+            )
+            .with_label(&r.source.path, Some(Span::whole_line(s.line, line_text)), "PostgreSQL only")
+            .with_help("set dialects = [\"postgres\"] in [package.metadata.migrate], or write the rows as INSERT statements"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +155,17 @@ mod tests {
         let found = check_statements(&g, &Dialect::ALL);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.ends_with("(as postgres, mysql, sqlite)"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn copy_from_stdin_is_postgres_only() {
+        let g = graph_with_up("CREATE TABLE t (a text);\nCOPY t (a) FROM stdin;\nit's\n\\.\n");
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::CopyOutsidePostgres);
+        assert_eq!(found[0].labels[0].span.as_ref().map(|s| s.line), Some(7));
+        assert!(found[0].message.ends_with("targets mysql, sqlite"), "{}", found[0].message);
+        assert!(check_statements(&g, &[Dialect::Postgres]).is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::error::MigrateError;
 use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, State, Status, analyze, applied_set};
 use crate::lock::{self, LockGuard};
+use crate::session::Session;
 use migrate_core::split::{Statement, split_statements};
 
 /// How a migration behaves.
@@ -210,7 +211,10 @@ async fn migrate(
             });
         }
     }
-    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let session = Session::capture(&mut conn, &options.table).await?;
+    let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    // From here on every statement of our own names the table qualified (see `session`).
+    let options = &Options { table: session.table().to_owned(), ..options.clone() };
     ensure_history(guard.conn(), options).await?;
     let rows = read_history(guard.conn(), &options.table).await?;
     let status = analyze(graph, &rows);
@@ -220,13 +224,16 @@ async fn migrate(
     let mut report =
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
     let total = plan.steps.len();
-    let mut deferred = None;
-    let mut summary_removed = false;
+    let changed = !plan.steps.is_empty() && session.before_run(guard.conn()).await?;
+    if changed {
+        guard.mark_session_changed();
+    }
+    let mut run = Run { options, session: &session, deferred: None, summary_removed: false };
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
         let r = graph.revision(node);
         let way = if verb == Verb::Upgrade { "up" } else { "down" };
         tracing::info!(revision = %r.id, "[{}/{total}] {way} {}: {}", i + 1, r.id, r.message);
-        match run_revision(&mut guard, r, statements, verb, options, &mut deferred, &mut summary_removed).await? {
+        match run_revision(&mut guard, r, statements, verb, &mut run).await? {
             Some(step) => {
                 let ms = step.duration.as_millis() as u64;
                 tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
@@ -235,7 +242,10 @@ async fn migrate(
             None => tracing::info!(revision = %r.id, "[{}/{total}] already applied by another process", i + 1),
         }
     }
-    flush(guard.conn(), &mut deferred).await?;
+    flush(guard.conn(), &mut run.deferred).await?;
+    if changed {
+        session.after_run(guard.conn()).await?;
+    }
     let rows = match verb {
         Verb::Upgrade => write_summary(guard.conn(), options).await?,
         Verb::Downgrade => read_history(guard.conn(), &options.table).await?,
@@ -328,6 +338,61 @@ pub(crate) fn section_statements(r: &Revision, up: bool, dialect: Dialect) -> Re
     })
 }
 
+/// What the revisions of one run share.
+struct Run<'a> {
+    /// The options, the history table qualified.
+    options: &'a Options,
+    /// The session's context (restored after revisions that change it).
+    session: &'a Session,
+    /// Bookkeeping waiting to travel with the next revision (see `Deferred`).
+    deferred: Option<Deferred>,
+    /// The summary row's removal was sent (see `removal`).
+    summary_removed: bool,
+}
+
+/// Runs one statement of a revision: `COPY … FROM stdin` sends its data through the COPY
+/// protocol, everything else goes as written.
+/// On SQLite the statement goes with a `;` after it, as the sqlite3 shell sends it: SQLite keeps
+/// the text of a `CREATE` up to its terminator, white space before the `;` included.
+async fn run_statement(conn: &mut Conn, s: &Statement) -> Result<(), sqlx::Error> {
+    match &s.copy_data {
+        Some(data) => conn.copy_in(&s.sql, data).await,
+        None if conn.dialect() == Dialect::Sqlite && !s.sql.lines().last().unwrap_or("").contains("--") => {
+            conn.execute(&format!("{};", s.sql)).await
+        }
+        None => conn.execute(&s.sql).await,
+    }
+}
+
+/// After a revision's statements, before its bookkeeping: puts the session's context back and,
+/// on SQLite, checks the foreign keys. `Err` carries what failed.
+async fn after_statements(
+    conn: &mut Conn,
+    session: &Session,
+    r: &Revision,
+    statements: &[Statement],
+    direction: &'static str,
+) -> Result<(), MigrateError> {
+    if let Some(restore) = session.restore_after(statements) {
+        conn.run(&format!("restoring the session's schema after revision `{}`", r.id), &restore).await?;
+    }
+    let violations = session.foreign_key_violations(conn).await?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(MigrateError::ForeignKeyViolation {
+        revision: r.id.to_string(),
+        path: r.source.path.clone(),
+        direction,
+        violations: violations
+            .iter()
+            .map(|(table, parent)| format!("a row of `{table}` references a missing row of `{parent}`"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        hint: String::new(),
+    })
+}
+
 /// Runs one revision (up or down) and records it. Returns `None` when another process did it
 /// first (SQLite, where the lock is per revision).
 async fn run_revision(
@@ -335,10 +400,10 @@ async fn run_revision(
     r: &Revision,
     statements: &[Statement],
     verb: Verb,
-    options: &Options,
-    deferred: &mut Option<Deferred>,
-    summary_removed: &mut bool,
+    run: &mut Run<'_>,
 ) -> Result<Option<Step>, MigrateError> {
+    let (options, session) = (run.options, run.session);
+    let (deferred, summary_removed) = (&mut run.deferred, &mut run.summary_removed);
     let conn = guard.conn();
     let dialect = conn.dialect();
     let direction = if verb == Verb::Upgrade { "up" } else { "down" };
@@ -359,10 +424,14 @@ async fn run_revision(
             return Ok(None); // another process did this step first
         }
         for s in statements {
-            if let Err(e) = conn.execute(&s.sql).await {
+            if let Err(e) = run_statement(conn, s).await {
                 let _ = conn.execute("ROLLBACK").await;
                 return Err(statement_failed(r, s.line, direction, &e, String::new()));
             }
+        }
+        if let Err(e) = after_statements(conn, session, r, statements, direction).await {
+            let _ = conn.execute("ROLLBACK").await;
+            return Err(e);
         }
         let bookkeeping = match verb {
             Verb::Upgrade => dialect.insert_row(table, &record(started.elapsed().as_millis() as u64, State::Applied)),
@@ -397,7 +466,7 @@ async fn run_revision(
             }
         }
         for s in statements {
-            if let Err(e) = conn.execute(&s.sql).await {
+            if let Err(e) = run_statement(conn, s).await {
                 let message = statement_message(&e);
                 let mut hint = match verb {
                     Verb::Upgrade => format!(
@@ -425,6 +494,19 @@ async fn run_revision(
                 }
                 return Err(statement_failed(r, s.line, direction, &e, hint));
             }
+        }
+        if let Err(mut e) = after_statements(conn, session, r, statements, direction).await {
+            if let MigrateError::ForeignKeyViolation { hint, .. } = &mut e {
+                *hint = format!(
+                    "; it ran outside a transaction, so its changes stay: fix the rows, then run `{} resolve {} --applied`",
+                    options.hint_command, r.id
+                );
+                if verb == Verb::Upgrade {
+                    let failed = dialect.update_state(table, r.id.as_str(), State::Failed, 0, Some(&e.to_string()));
+                    let _ = conn.execute(&failed).await;
+                }
+            }
+            return Err(e);
         }
         match verb {
             Verb::Upgrade => {
@@ -553,8 +635,10 @@ pub async fn stamp(
     purge: bool,
     options: &Options,
 ) -> Result<Report, MigrateError> {
-    let conn = open(pool, options).await?;
-    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let mut conn = open(pool, options).await?;
+    let session = Session::capture(&mut conn, &options.table).await?;
+    let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    let options = &Options { table: session.table().to_owned(), ..options.clone() };
     let dialect = guard.conn().dialect();
     ensure_history(guard.conn(), options).await?;
     if purge {
@@ -595,8 +679,10 @@ pub async fn stamp(
 
 /// Marks a `started`/`failed` row as applied (`applied = true`) or removes it (rolled back).
 pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &Options) -> Result<(), MigrateError> {
-    let conn = open(pool, options).await?;
-    let mut guard = lock::acquire(conn, &options.table, options.lock_timeout).await?;
+    let mut conn = open(pool, options).await?;
+    let session = Session::capture(&mut conn, &options.table).await?;
+    let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    let options = &Options { table: session.table().to_owned(), ..options.clone() };
     let dialect = guard.conn().dialect();
     let rows = read_history(guard.conn(), &options.table).await?;
     let Some(row) = rows.iter().find(|r| r.revision == revision && r.state != State::Applied) else {

@@ -50,6 +50,35 @@ pub enum MigrateError {
         /// What to do next (empty when the failure rolled back cleanly).
         hint: String,
     },
+    /// SQLite: a revision left rows whose foreign keys point nowhere (`PRAGMA
+    /// foreign_key_check` before it commits; foreign keys are off while revisions run).
+    #[error("revision `{revision}` ({path}, {direction}) breaks foreign keys: {violations}{hint}")]
+    ForeignKeyViolation {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        path: String,
+        /// `up` or `down`.
+        direction: &'static str,
+        /// The first violations found, by table.
+        violations: String,
+        /// What to do next (empty when the revision rolled back).
+        hint: String,
+    },
+    /// A MySQL `--sql` script whose revision runs `USE`: switching back needs the name of the
+    /// database the history table is in, which a script made without a connection only knows
+    /// from a configured URL.
+    #[error(
+        "revision `{revision}` switches databases (`USE`, {path}:{line}); the script must switch back to the database of the history table: give its URL (--database-url, DATABASE_URL or database-url; no connection is made)"
+    )]
+    ScriptNeedsDatabase {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        path: String,
+        /// The line of the `USE` statement.
+        line: usize,
+    },
     /// A revision's SQL cannot be split into statements.
     #[error("revision `{revision}` ({path}) cannot be split into statements: {detail}")]
     Split {
@@ -124,6 +153,8 @@ impl MigrateError {
             MigrateError::Connect { .. } => "connect",
             MigrateError::Database { .. } => "database",
             MigrateError::Statement { .. } => "statement-failed",
+            MigrateError::ForeignKeyViolation { .. } => "foreign-key-violation",
+            MigrateError::ScriptNeedsDatabase { .. } => "script-needs-database",
             MigrateError::Split { .. } => "unsplittable-sql",
             MigrateError::Drift(_) => "drift",
             MigrateError::Unresolved(_) => "unresolved",

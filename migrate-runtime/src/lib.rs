@@ -31,6 +31,7 @@ mod history;
 mod lock;
 mod migrations;
 mod script;
+mod session;
 mod summary;
 
 pub use backend::{AnyPool, DbPool};

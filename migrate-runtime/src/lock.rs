@@ -24,12 +24,20 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 pub(crate) struct LockGuard {
     conn: Option<Conn>,
     release_sql: Option<String>,
+    /// The session was changed (SQLite's foreign keys turned off): dropped without `release`,
+    /// the connection is closed rather than handed back to the pool in that state.
+    session_changed: bool,
 }
 
 impl LockGuard {
     /// The connection holding the lock.
     pub fn conn(&mut self) -> &mut Conn {
         self.conn.as_mut().expect("the connection is only taken by release or drop")
+    }
+
+    /// Marks the session as changed until `release`: see `session_changed`.
+    pub fn mark_session_changed(&mut self) {
+        self.session_changed = true;
     }
 
     /// Releases the lock and returns the connection to its pool.
@@ -48,15 +56,16 @@ impl LockGuard {
 impl Drop for LockGuard {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            if self.release_sql.is_some() {
-                tracing::debug!("closing the migrating session to release the migration lock");
+            if self.release_sql.is_some() || self.session_changed {
+                tracing::debug!("closing the migrating session to release the migration lock and its settings");
                 conn.discard();
             }
         }
     }
 }
 
-/// Takes the migration lock for `table` on `conn`, waiting up to `timeout`.
+/// Takes the migration lock for `table` (qualified with its schema or database, see
+/// `session`) on `conn`, waiting up to `timeout`.
 ///
 /// # Errors
 /// [`MigrateError::LockTimeout`] naming the holder; a database error.
@@ -68,28 +77,21 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
             // a statement runs: a migrator killed mid-revision then has its transaction rolled
             // back and its lock freed at once, not when the statement ends. The session's own
             // setting is put back on release.
-            let watch = conn.pg_version().is_some_and(|v| v >= 140_000);
-            let sql = if watch {
-                "SELECT current_schema(), current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)"
-            } else {
-                "SELECT current_schema()"
-            };
-            let row = conn
-                .rows(sql)
-                .await
-                .map_err(|e| MigrateError::db("reading the current schema", &e))?
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-            let mut row = row.into_iter();
-            let schema = row.next().flatten();
-            let restore = match row.next().flatten() {
-                Some(previous) if watch => {
-                    format!(", set_config('client_connection_check_interval', {}, false)", dialect.literal(&previous))
+            let mut restore = String::new();
+            if conn.pg_version().is_some_and(|v| v >= 140_000) {
+                let sql = "SELECT current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)";
+                let previous = conn
+                    .scalar(sql)
+                    .await
+                    .map_err(|e| MigrateError::db("setting client_connection_check_interval", &e))?;
+                if let Some(previous) = previous {
+                    restore = format!(
+                        ", set_config('client_connection_check_interval', {}, false)",
+                        dialect.literal(&previous)
+                    );
                 }
-                _ => String::new(),
-            };
-            let key = lock_key(&qualified(table, schema.as_deref()));
+            }
+            let key = lock_key(table);
             (
                 format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT)"),
                 format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT){restore}"),
@@ -101,11 +103,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
             )
         }
         Dialect::MySql => {
-            let db = conn
-                .scalar("SELECT DATABASE()")
-                .await
-                .map_err(|e| MigrateError::db("reading the current database", &e))?;
-            let name = dialect.literal(&lock_name(&qualified(table, db.as_deref())));
+            let name = dialect.literal(&lock_name(table));
             (
                 format!("SELECT CAST(GET_LOCK({name}, 0) AS CHAR)"),
                 format!("SELECT CAST(RELEASE_LOCK({name}) AS CHAR)"),
@@ -114,14 +112,14 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
                 ),
             )
         }
-        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), release_sql: None }),
+        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), release_sql: None, session_changed: false }),
     };
     let started = Instant::now();
     let mut logged = Instant::now();
     loop {
         match conn.scalar(&try_sql).await {
             Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
-                return Ok(LockGuard { conn: Some(conn), release_sql: Some(release_sql) });
+                return Ok(LockGuard { conn: Some(conn), release_sql: Some(release_sql), session_changed: false });
             }
             Ok(_) => {}
             Err(e) => {
@@ -152,13 +150,6 @@ pub fn lock_statement(dialect: Dialect, qualified_table: &str) -> String {
         Dialect::Postgres => format!("SELECT pg_advisory_lock({})", lock_key(qualified_table)),
         Dialect::MySql => format!("SELECT GET_LOCK({}, 31536000)", dialect.literal(&lock_name(qualified_table))),
         Dialect::Sqlite => "BEGIN IMMEDIATE".to_owned(),
-    }
-}
-
-fn qualified(table: &str, schema: Option<&str>) -> String {
-    match (table.contains('.'), schema) {
-        (false, Some(schema)) => format!("{schema}.{table}"),
-        _ => table.to_owned(),
     }
 }
 

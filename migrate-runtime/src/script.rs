@@ -8,14 +8,35 @@ use crate::dialect::{Dialect, SqlText as _};
 use crate::engine::{row_for, section_statements};
 use crate::error::MigrateError;
 use crate::history::State;
+use crate::session::{changes_context, restore_statement};
 
-/// The script for `plan` in `dialect`, recording into `table`.
+/// The script for `plan` in `dialect`, recording into `table`. `database` is the MySQL
+/// database the history table is in (the path of the URL, when one is configured): a script
+/// whose revisions run `USE` switches back to it after them, as an online run does.
+///
+/// Like an online run (see `session`): a PostgreSQL revision that changes `search_path` has it
+/// put back after it (saved at the top of the script as `migrate.search_path`); a SQLite script
+/// turns foreign keys off and makes a revision that leaves a broken foreign key fail (a CHECK
+/// on the count of `pragma_foreign_key_check`).
 ///
 /// # Errors
 /// [`MigrateError::Split`] when a revision's SQL cannot be split; an irreversible revision in a
-/// downgrade.
-pub fn script(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, table: &str) -> Result<String, MigrateError> {
+/// downgrade; [`MigrateError::ScriptNeedsDatabase`] for a MySQL revision with `USE` when
+/// `database` is `None`.
+pub fn script(
+    graph: &RevisionGraph,
+    plan: &Plan,
+    dialect: Dialect,
+    table: &str,
+    database: Option<&str>,
+) -> Result<String, MigrateError> {
     let direction = if plan.direction == Direction::Up { "upgrade" } else { "downgrade" };
+    let up = plan.direction == Direction::Up;
+    let sections = plan
+        .steps
+        .iter()
+        .map(|&n| section_statements(graph.revision(n), up, dialect))
+        .collect::<Result<Vec<_>, _>>()?;
     // The summary row goes: it would no longer describe the history (see `summary`); the next
     // boot reads the rows and writes a new one.
     let mut out = format!(
@@ -25,16 +46,51 @@ pub fn script(graph: &RevisionGraph, plan: &Plan, dialect: Dialect, table: &str)
         dialect.create_history(table),
         dialect.delete_summary(table)
     );
-    for &node in &plan.steps {
+    let context_changes = sections.iter().any(|st| changes_context(dialect, st));
+    match dialect {
+        Dialect::Postgres if context_changes => out.push_str(
+            "SELECT set_config('migrate.search_path', current_setting('search_path'), false); -- put back after revisions that change it\n",
+        ),
+        Dialect::Sqlite => out.push_str(
+            "PRAGMA foreign_keys = OFF; -- SQLite's procedure for schema changes: each revision checks them before it commits\nCREATE TEMP TABLE IF NOT EXISTS migrate_foreign_key_check (violations INTEGER CONSTRAINT foreign_key_check_failed CHECK (violations = 0));\n",
+        ),
+        _ => {}
+    }
+    for (&node, statements) in plan.steps.iter().zip(&sections) {
         let r = graph.revision(node);
-        let statements = section_statements(r, plan.direction == Direction::Up, dialect)?;
         let in_transaction = r.transactional && dialect.transactional_ddl();
         out.push_str(&format!("\n-- {direction} {}: {} ({})\n", r.id, r.message, r.source.path));
         if in_transaction {
             out.push_str(&format!("{};\n", dialect.begin()));
         }
-        for s in &statements {
+        for s in statements {
             out.push_str(&terminated(&s.sql, dialect));
+            if let Some(data) = &s.copy_data {
+                out.push_str(data);
+                out.push_str("\\.\n");
+            }
+        }
+        if changes_context(dialect, statements) {
+            let restore = match dialect {
+                Dialect::Postgres => {
+                    "SELECT set_config('search_path', current_setting('migrate.search_path'), false)".to_owned()
+                }
+                _ => {
+                    let Some(database) = database else {
+                        let line = statements.iter().find(|s| changes_context(dialect, std::slice::from_ref(*s)));
+                        return Err(MigrateError::ScriptNeedsDatabase {
+                            revision: r.id.to_string(),
+                            path: r.source.path.clone(),
+                            line: line.map_or(0, |s| s.line),
+                        });
+                    };
+                    restore_statement(dialect, database)
+                }
+            };
+            out.push_str(&format!("{restore};\n"));
+        }
+        if dialect == Dialect::Sqlite {
+            out.push_str("INSERT INTO migrate_foreign_key_check SELECT COUNT(*) FROM pragma_foreign_key_check;\n");
         }
         let bookkeeping = match plan.direction {
             Direction::Up => dialect.insert_row(table, &row_for(r, State::Applied, 0)),

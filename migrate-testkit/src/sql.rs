@@ -50,11 +50,13 @@ pub const MYSQL_COMPOUND: [(&str, &str); 14] = [
         "function_with_characteristics",
         "CREATE DEFINER = CURRENT_USER FUNCTION f_char(x INT) RETURNS INT\n  DETERMINISTIC\n  COMMENT 'doubles; safely'\nBEGIN\n  DECLARE y INT;\n  SET y := IF(x IS NULL, 0, x * 2);\n  RETURN y;\nEND",
     ),
-    ("event", "CREATE EVENT ev_tidy ON SCHEDULE EVERY 1 DAY DISABLE DO BEGIN\n  DELETE FROM t WHERE a < 0;\n  DELETE FROM t WHERE a > 1000;\nEND"),
+    (
+        "event",
+        "CREATE EVENT ev_tidy ON SCHEDULE EVERY 1 DAY DISABLE DO BEGIN\n  DELETE FROM t WHERE a < 0;\n  DELETE FROM t WHERE a > 1000;\nEND",
+    ),
     ("begin_not_atomic", "BEGIN NOT ATOMIC\n  DECLARE x INT DEFAULT 1;\n  IF x = 1 THEN SELECT 1; END IF;\nEND"),
     (
         "if_not_exists_is_no_block",
         "CREATE PROCEDURE IF NOT EXISTS p_ine()\nBEGIN\n  DROP TABLE IF EXISTS scratch;\n  CREATE TABLE IF NOT EXISTS scratch (a INT);\nEND",
     ),
 ];
-

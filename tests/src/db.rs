@@ -145,18 +145,33 @@ impl TestDb {
         admin.close().await;
     }
 
-    /// Tables, columns and indexes of the application's schema, as sorted text lines.
+    /// Tables, columns, indexes, routines, triggers and events of the application's schema, as
+    /// sorted text lines (PostgreSQL: every schema but the system's; objects outside the current
+    /// one are prefixed with their schema). Routine and trigger bodies are the server's own
+    /// text, so two ways of loading the same SQL must leave them byte for byte equal.
     pub async fn schema(&self) -> Vec<String> {
-        let sql = match self.dialect {
-            Dialect::Postgres => {
-                "SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = current_schema() UNION ALL SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1"
-            }
-            Dialect::MySql => {
-                "SELECT CONCAT(table_name, '.', column_name, ':', data_type) FROM information_schema.columns WHERE table_schema = DATABASE() UNION ALL SELECT DISTINCT CONCAT('index ', table_name, '.', index_name) FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY 1"
-            }
-            Dialect::Sqlite => "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master ORDER BY 1",
+        let queries: &[&str] = match self.dialect {
+            Dialect::Postgres => &[
+                "SELECT CASE WHEN table_schema = current_schema() THEN '' ELSE table_schema || '.' END || table_name || '.' || column_name || ':' || data_type FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+                "SELECT CASE WHEN schemaname = current_schema() THEN '' ELSE schemaname || '.' END || 'index ' || indexname FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+                "SELECT 'function ' || pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prokind IN ('f', 'p')",
+                "SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+            ],
+            Dialect::MySql => &[
+                "SELECT CONCAT(table_name, '.', column_name, ':', data_type) FROM information_schema.columns WHERE table_schema = DATABASE()",
+                "SELECT DISTINCT CONCAT('index ', table_name, '.', index_name) FROM information_schema.statistics WHERE table_schema = DATABASE()",
+                "SELECT CONCAT('routine ', ROUTINE_TYPE, ' ', ROUTINE_NAME, ': ', ROUTINE_DEFINITION) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()",
+                "SELECT CONCAT('trigger ', TRIGGER_NAME, ': ', ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+                "SELECT CONCAT('event ', EVENT_NAME, ': ', EVENT_DEFINITION) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()",
+            ],
+            Dialect::Sqlite => &["SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master"],
         };
-        texts(&self.pool, sql).await
+        let mut lines = Vec::new();
+        for sql in queries {
+            lines.extend(texts(&self.pool, sql).await);
+        }
+        lines.sort();
+        lines
     }
 
     /// The database's own command-line client (`psql`, `mariadb`, `sqlite3`) on this database,

@@ -230,10 +230,21 @@ fn print_script(ctx: &Context, graph: &RevisionGraph, args: &MoveArgs, verb: Ver
     }
     .map_err(|e| Failure::Problem(e.to_string()))?;
     let dialect = script_dialect(ctx, args.dialect);
-    let script = migrate_runtime::script(graph, &plan, dialect, &ctx.package.config.table)
+    // MySQL: the database a `USE` in a revision must switch back from, if a URL names it.
+    let url = crate::commands::database::database_url(ctx).ok();
+    let database = url.as_deref().and_then(mysql_database);
+    let script = migrate_runtime::script(graph, &plan, dialect, &ctx.package.config.table, database)
         .map_err(|e| Failure::Problem(e.to_string()))?;
     print!("{script}");
     Ok(())
+}
+
+/// The database named by the path of a `mysql://` or `mariadb://` URL.
+fn mysql_database(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("mysql://").or_else(|| url.strip_prefix("mariadb://"))?;
+    let path = rest.split_once('/')?.1;
+    let name = path.split('?').next().unwrap_or_default();
+    (!name.is_empty()).then_some(name)
 }
 
 /// `stamp TARGET [--purge]`.

@@ -83,6 +83,18 @@ fn not_utf8_names_the_line() {
 }
 
 #[test]
+fn binary_bytes_in_a_literal_are_refused_with_the_hex_literal_hint() {
+    let text = "-- revision: a1\n-- revises:\n-- message: m\n\n-- migrate:up\nINSERT INTO staff (picture) VALUES ('";
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.extend([0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    bytes.extend(b"');\n");
+    let err = parse_revision("migrations/0001_a1.sql", &bytes).expect_err("not UTF-8");
+    let d = &err[0];
+    assert_eq!((d.code, d.labels[0].span.as_ref().map(|s| s.line)), (Code::NotUtf8, Some(6)));
+    assert!(d.help.as_deref().unwrap_or_default().contains("hex literal (X'89504E47"), "{:?}", d.help);
+}
+
+#[test]
 fn nul_byte_names_the_line() {
     let text = GOOD.replace("TEXT;", "TEXT\0;");
     assert_eq!(errors(text.as_bytes()), [(Code::NulByte, Some(7))]);

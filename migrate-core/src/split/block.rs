@@ -91,8 +91,8 @@ impl Block {
     /// One character that is not part of a word, a quote or a comment.
     pub(super) fn punctuation(&mut self, c: char, src: &str, pos: usize) {
         self.statement_may_start = match c {
-            ';' => true, // inside a body (the delimiter itself never gets here at depth 0)
-            ')' => true, // a routine's parameter list, or a condition, ends
+            ';' => true,                             // inside a body (the delimiter itself never gets here at depth 0)
+            ')' => true,                             // a routine's parameter list, or a condition, ends
             ':' => !src[pos + 1..].starts_with('='), // a label, not `:=`
             _ => false,
         };
@@ -157,9 +157,7 @@ impl Block {
     fn mysql(&mut self, upper: &str, src: &str, after: usize, may_start: bool) -> usize {
         let opens = match upper {
             "BEGIN" => {
-                self.depth > 0
-                    || self.routine
-                    || next_word(src, after).is_some_and(|w| w.eq_ignore_ascii_case("NOT"))
+                self.depth > 0 || self.routine || next_word(src, after).is_some_and(|w| w.eq_ignore_ascii_case("NOT"))
             }
             "CASE" => self.depth > 0 || may_start,
             "LOOP" | "WHILE" => may_start,

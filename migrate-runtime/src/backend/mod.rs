@@ -155,6 +155,28 @@ impl Conn {
         with_conn!(self, c => statement.execute(c).await.map(|_| ()))
     }
 
+    /// Runs `COPY … FROM stdin` (`sql`) and sends `data` (text or CSV lines, as `pg_dump`
+    /// writes them) through the COPY protocol. PostgreSQL only: elsewhere an error.
+    #[cfg_attr(not(feature = "postgres"), allow(unused_variables, reason = "COPY is PostgreSQL's"))]
+    pub async fn copy_in(&mut self, sql: &str, data: &str) -> Result<(), sqlx::Error> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => {
+                let mut copy = c.copy_in_raw(sql).await?;
+                let sent = copy.send(data.as_bytes()).await.map(|_| ());
+                match sent {
+                    Ok(()) => copy.finish().await.map(|_| ()),
+                    Err(e) => {
+                        let _ = copy.abort(e.to_string()).await;
+                        Err(e)
+                    }
+                }
+            }
+            #[allow(unreachable_patterns, reason = "reachable when another database feature is on")]
+            _ => Err(sqlx::Error::Protocol("COPY … FROM stdin runs only on PostgreSQL".into())),
+        }
+    }
+
     /// Runs one query and returns its rows with every column as text.
     pub async fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
         let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
