@@ -1,14 +1,16 @@
 //! The statement splitter on arbitrary text, in every dialect: it must never panic; what it
-//! returns must be the input's own text (never changed), in order, with line numbers that
-//! start at the section's first line, never go back, and never pass the last line.
+//! returns must be the input's own text (never changed), in order, each statement starting on
+//! the line it reports, `COPY` data right after its statement. And the compound-statement rule:
+//! a MySQL trigger, routine or block of the splitter's table, followed by anything at all, is
+//! one statement, byte for byte, with `DELIMITER` and without.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use migrate_core::Dialect;
 use migrate_core::split::split_statements;
+use migrate_testkit::sql::MYSQL_COMPOUND;
 
 fuzz_target!(|sql: &str| {
-    let last_line = 7 + sql.matches('\n').count();
     for dialect in Dialect::ALL {
         let Ok(statements) = split_statements(sql, dialect, 7) else { continue };
         let mut from = 0;
@@ -17,9 +19,23 @@ fuzz_target!(|sql: &str| {
             assert!(!s.sql.trim().is_empty(), "{dialect}: an empty statement");
             let at = sql[from..].find(s.sql.as_str()).map(|i| from + i);
             let at = at.unwrap_or_else(|| panic!("{dialect}: {:?} is not the input's text, in order", s.sql));
+            let starts_on = 7 + sql[..at].matches('\n').count();
+            assert_eq!(s.line, starts_on, "{dialect}: {:?} reported on line {} but starts on {starts_on}", s.sql, s.line);
+            assert!(s.line >= line, "{dialect}: line {} after {line}", s.line);
             from = at + s.sql.len();
-            assert!(s.line >= line && s.line <= last_line, "{dialect}: line {} after {line}", s.line);
+            if let Some(data) = &s.copy_data {
+                let data_at = sql[from..].find(data.as_str()).map(|i| from + i);
+                from = data_at.unwrap_or_else(|| panic!("{dialect}: COPY data {data:?} is not the input's text")) + data.len();
+            }
             line = s.line;
+        }
+    }
+    // The body of a compound statement is never cut, whatever follows it.
+    let pick = sql.len() % MYSQL_COMPOUND.len();
+    let (name, body) = MYSQL_COMPOUND[pick];
+    for text in [format!("{body};\n{sql}"), format!("DELIMITER ;;\n{body};;\nDELIMITER ;\n{sql}")] {
+        if let Ok(statements) = split_statements(&text, Dialect::MySql, 1) {
+            assert_eq!(statements.first().map(|s| s.sql.as_str()), Some(body), "{name} was cut:\n{text}");
         }
     }
 });
