@@ -371,3 +371,15 @@ fn binary_bytes_in_a_literal_are_refused_with_the_hex_literal_hint() {
     assert!(stderr.contains("error[not-utf8]") && stderr.contains("20261122_0000_r0_staff.sql:6"), "{stderr}");
     assert!(stderr.contains("hex literal (X'89504E47…' or 0x89504E47…)"), "{stderr}");
 }
+
+#[tokio::test]
+async fn sqlite_trigger_bodies_and_postgres_begin_atomic_stay_whole() {
+    let trigger = "CREATE TABLE counts (n INTEGER NOT NULL);\nINSERT INTO counts VALUES (0);\nCREATE TABLE events (kind TEXT);\nCREATE TRIGGER count_events AFTER INSERT ON events\nWHEN new.kind IS NOT NULL\nBEGIN\n  UPDATE counts SET n = n + CASE WHEN new.kind = 'big' THEN 10 ELSE 1 END;\n  SELECT CASE WHEN new.kind = 'bad' THEN RAISE(ABORT, 'no; bad events') END;\nEND;\nINSERT INTO events VALUES ('big'), ('small');\n";
+    if let Some(dbs) = three_ways(Dialect::Sqlite, &chain(&[trigger])).await {
+        assert_eq!(same_rows(&dbs, "SELECT CAST(n AS TEXT) FROM counts").await, ["11"]);
+    }
+    let atomic = "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL);\nINSERT INTO accounts VALUES (1, 100), (2, 0);\nCREATE PROCEDURE transfer(a int, b int, amount int)\nLANGUAGE sql\nBEGIN ATOMIC\n  UPDATE accounts SET balance = balance - amount WHERE id = a;\n  UPDATE accounts SET balance = balance + CASE WHEN amount > 0 THEN amount ELSE 0 END WHERE id = b;\nEND;\nCALL transfer(1, 2, 30);\n";
+    if let Some(dbs) = three_ways(Dialect::Postgres, &chain(&[atomic])).await {
+        assert_eq!(same_rows(&dbs, "SELECT id || ':' || balance FROM accounts ORDER BY id").await, ["1:70", "2:30"]);
+    }
+}
