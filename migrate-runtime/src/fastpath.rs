@@ -1,7 +1,8 @@
-//! The boot fast path: one statement that reads the history's summary row (see `summary`) and
-//! the table's row count. When the summary's digest is the one the graph gives (every revision
-//! applied, with its checksum, nothing else) and the count matches, `upgrade` returns with no
-//! lock taken and nothing written; otherwise the full path reads the history row by row.
+//! The boot fast path: one statement that reads the summary table's row (see `summary`) and the
+//! history's row count. When the summary is in this runtime's format, its digest is the one the
+//! graph gives (every revision applied, with its checksum, nothing else) and the count matches,
+//! `upgrade` returns with no lock taken and nothing written; otherwise the full path reads the
+//! history row by row.
 //!
 //! Before the summary row, this statement read three columns of every row (folded into one
 //! value on SQLite and PostgreSQL); at 1,000 revisions that scan was most of a boot on
@@ -10,8 +11,8 @@
 use migrate_core::RevisionGraph;
 
 use crate::backend::{Conn, is_missing_table};
-use crate::dialect::SqlText as _;
 use crate::error::MigrateError;
+use crate::table::{HistoryTable, SUMMARY_FORMAT};
 
 /// What the fast path found.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,21 +21,30 @@ pub(crate) enum FastPath {
     UpToDate(Vec<String>),
     /// A summary that does not match: something is pending, unknown, unresolved or drifted.
     Differs,
-    /// No summary row (no table yet, a new table, or a change by an offline script since).
+    /// No summary (no table yet, a new table, a change by an offline script since, or a summary
+    /// in another runtime's format).
     NoSummary,
 }
 
 /// Reads the summary row and compares it with `graph`.
-pub(crate) async fn check(conn: &mut Conn, graph: &RevisionGraph, table: &str) -> Result<FastPath, MigrateError> {
-    let rows = match conn.rows(&conn.dialect().select_summary(table)).await {
+pub(crate) async fn check(
+    conn: &mut Conn,
+    graph: &RevisionGraph,
+    table: &HistoryTable,
+) -> Result<FastPath, MigrateError> {
+    let rows = match conn.rows(&table.select_summary()).await {
         Ok(rows) => rows,
         Err(e) if is_missing_table(&e) => return Ok(FastPath::NoSummary),
-        Err(e) => return Err(MigrateError::db(format!("reading the history table `{table}`"), &e)),
+        Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), &e)),
     };
-    let Some([Some(digest), Some(count)]) = rows.into_iter().next().as_deref().map(|r| [r[0].clone(), r[1].clone()])
+    let Some([Some(digest), Some(format), Some(count)]) =
+        rows.into_iter().next().as_deref().map(|r| [0, 1, 2].map(|i| r.get(i).cloned().flatten()))
     else {
         return Ok(FastPath::NoSummary);
     };
+    if format.trim().parse::<u32>().ok() != Some(SUMMARY_FORMAT) {
+        return Ok(FastPath::NoSummary);
+    }
     let (expected, expected_count) = crate::summary::of_graph(graph);
     if digest.trim() == expected && count.trim().parse::<usize>().ok() == Some(expected_count) {
         Ok(FastPath::UpToDate(graph.heads().iter().map(|&n| graph.revision(n).id.to_string()).collect()))
@@ -48,7 +58,7 @@ pub(crate) async fn check(conn: &mut Conn, graph: &RevisionGraph, table: &str) -
 pub(crate) async fn up_to_date(
     conn: &mut Conn,
     graph: &RevisionGraph,
-    table: &str,
+    table: &HistoryTable,
 ) -> Result<Option<Vec<String>>, MigrateError> {
     Ok(match check(conn, graph, table).await? {
         FastPath::UpToDate(heads) => Some(heads),

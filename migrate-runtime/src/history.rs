@@ -6,6 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use migrate_core::RevisionGraph;
 
+/// Now, RFC 3339 with milliseconds, UTC: the `applied_at` of new rows.
+pub(crate) fn now() -> String {
+    let ts = jiff::Timestamp::now();
+    ts.round(jiff::Unit::Millisecond).unwrap_or(ts).strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// The state of a history row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -60,7 +66,21 @@ pub struct HistoryRow {
 }
 
 impl HistoryRow {
-    /// Builds a row from its columns, all read as text, in the order `Dialect::select_history`
+    /// The row recording revision `r` in `state`, applied now.
+    pub(crate) fn for_revision(r: &migrate_core::Revision, state: State, duration_ms: u64) -> Self {
+        Self {
+            revision: r.id.to_string(),
+            revises: r.parents.iter().map(ToString::to_string).collect(),
+            message: r.message.clone(),
+            checksum: r.checksum.to_hex(),
+            state,
+            applied_at: now(),
+            duration_ms,
+            error: None,
+        }
+    }
+
+    /// Builds a row from its columns, all read as text, in the order `HistoryTable::select_rows`
     /// selects them: revision, revises, message, checksum, state, applied_at, duration_ms, error.
     ///
     /// # Errors

@@ -33,6 +33,7 @@ mod migrations;
 mod script;
 mod session;
 mod summary;
+mod table;
 
 pub use backend::{AnyPool, DbPool};
 pub use cli::CliOutcome;

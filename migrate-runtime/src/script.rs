@@ -5,10 +5,11 @@
 use migrate_core::{Direction, Plan, RevisionGraph};
 
 use crate::dialect::{Dialect, SqlText as _};
-use crate::engine::{row_for, section_statements};
+use crate::engine::section_statements;
 use crate::error::MigrateError;
-use crate::history::State;
+use crate::history::{HistoryRow, State, now};
 use crate::session::{changes_context, restore_statement};
+use crate::table::HistoryTable;
 
 /// The script for `plan` in `dialect`, recording into `table`. `database` is the MySQL
 /// database the history table is in (the path of the URL, when one is configured): a script
@@ -32,19 +33,20 @@ pub fn script(
 ) -> Result<String, MigrateError> {
     let direction = if plan.direction == Direction::Up { "upgrade" } else { "downgrade" };
     let up = plan.direction == Direction::Up;
+    let table = HistoryTable::new(dialect, table);
     let sections = plan
         .steps
         .iter()
         .map(|&n| section_statements(graph.revision(n), up, dialect))
         .collect::<Result<Vec<_>, _>>()?;
-    // The summary row goes: it would no longer describe the history (see `summary`); the next
+    // The summary goes: it would no longer describe the history (see `summary`); the next
     // boot reads the rows and writes a new one.
     let mut out = format!(
         "-- cargo migrate {direction}: {} revision(s), for {dialect}, generated {}\n\n{};\n{};\n",
         plan.steps.len(),
-        crate::engine::now(),
-        dialect.create_history(table),
-        dialect.delete_summary(table)
+        now(),
+        table.create(),
+        table.delete_summary()
     );
     let context_changes = sections.iter().any(|st| changes_context(dialect, st));
     match dialect {
@@ -93,8 +95,8 @@ pub fn script(
             out.push_str("INSERT INTO migrate_foreign_key_check SELECT COUNT(*) FROM pragma_foreign_key_check;\n");
         }
         let bookkeeping = match plan.direction {
-            Direction::Up => dialect.insert_row(table, &row_for(r, State::Applied, 0)),
-            Direction::Down => dialect.delete_row(table, r.id.as_str()),
+            Direction::Up => table.insert(&HistoryRow::for_revision(r, State::Applied, 0)),
+            Direction::Down => table.delete(r.id.as_str()),
         };
         out.push_str(&format!("{bookkeeping};\n"));
         if in_transaction {

@@ -1,22 +1,19 @@
-//! The summary row: one row of the history table (empty `revision`, state `summary`) whose
-//! `checksum` column holds a digest of every other row. The boot fast path reads that one row
-//! and the table's row count instead of the whole history.
+//! The summary: the one row of the summary table (`<history>_summary`, see `table`), holding a
+//! digest of every history row and the format it was written in. The boot fast path reads that
+//! row and the history's row count instead of the whole history.
 //!
 //! Trust rules: every statement batch that changes history rows deletes the summary in the same
 //! transaction (so a summary, when present, describes the rows as they are, whatever crashed
 //! since), and only a migrator holding the lock writes a new one, from rows read in the same
 //! transaction. The row count guards against rows inserted or deleted by hand; a hand-edited
-//! checksum or state is not seen until the summary is deleted (`DELETE … WHERE revision = ''`)
-//! or the next migration rewrites it.
+//! checksum or state is not seen until the summary is deleted (`DELETE FROM
+//! migrate_history_summary`) or the next migration rewrites it.
 
 use sha2::{Digest as _, Sha256};
 
 use migrate_core::RevisionGraph;
 
 use crate::history::{HistoryRow, State};
-
-/// The summary row's message, for people reading the table.
-pub(crate) const MESSAGE: &str = "summary of the other rows, read by the boot fast path (cargo-migrate)";
 
 /// The digest of a set of `(revision, checksum, state)` rows, in any order.
 fn digest<'a>(rows: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> String {
@@ -37,12 +34,12 @@ pub(crate) fn of_rows(rows: &[HistoryRow]) -> String {
 }
 
 /// The digest the history has when it holds exactly `graph`, every revision applied with its
-/// checksum; and the row count it then has (the summary row included).
+/// checksum; and the row count it then has.
 pub(crate) fn of_graph(graph: &RevisionGraph) -> (String, usize) {
     let checksums: Vec<String> = (0..graph.len()).map(|n| graph.revision(n).checksum.to_hex()).collect();
     let applied = State::Applied.as_str();
     let rows = (0..graph.len()).map(|n| (graph.revision(n).id.as_str(), checksums[n].as_str(), applied));
-    (digest(rows), graph.len() + 1)
+    (digest(rows), graph.len())
 }
 
 #[cfg(test)]

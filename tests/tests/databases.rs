@@ -342,9 +342,9 @@ async fn sql_that_cannot_be_split_stops_the_run_before_anything_is_applied() {
     }
 }
 
-/// The history's summary row (revision ''), as text: `None` when absent.
+/// The summary table's digest: `None` when there is no summary.
 async fn summary_row(db: &TestDb) -> Option<String> {
-    texts(&db.pool, "SELECT state FROM migrate_history WHERE revision = ''").await.into_iter().next()
+    texts(&db.pool, "SELECT digest FROM migrate_history_summary").await.into_iter().next()
 }
 
 #[tokio::test]
@@ -353,8 +353,19 @@ async fn the_summary_row_is_trusted_only_while_it_describes_the_history() {
     for db in fresh_databases().await {
         let d = db.dialect;
         assert!(up(&db, &g, "head").await.expect("upgrade").locked);
-        assert_eq!(summary_row(&db).await.as_deref(), Some("summary"), "{d}: written at the end of a run");
+        assert!(summary_row(&db).await.is_some(), "{d}: written at the end of a run");
+        let rows = texts(&db.pool, "SELECT revision FROM migrate_history ORDER BY 1").await;
+        assert_eq!(rows, ["a", "b", "c"], "{d}: the history table holds history only");
         assert!(!up(&db, &g, "head").await.expect("boot").locked, "{d}: the next boot reads the summary only");
+        // A summary in another format (a later runtime's) is not trusted, and is rewritten.
+        execute(&db.pool, "UPDATE migrate_history_summary SET format = 99").await;
+        assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}: an unknown format is not trusted");
+        assert!(!up(&db, &g, "head").await.expect("boot").locked, "{d}: rewritten in this format");
+        // The summary row of versions before the summary table is removed under the lock.
+        execute(&db.pool, "INSERT INTO migrate_history (revision, revises, message, checksum, state, applied_at, duration_ms) VALUES ('', '', 'old summary', 'x', 'summary', '2026-01-01T00:00:00.000Z', 0)").await;
+        assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied", "c:applied"], "{d}: readers skip it");
+        assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}: the row count no longer matches");
+        assert_eq!(texts(&db.pool, "SELECT revision FROM migrate_history ORDER BY 1").await, ["a", "b", "c"], "{d}");
         // A row deleted by hand (to re-run a revision): the row count no longer matches.
         execute(&db.pool, "DELETE FROM migrate_history WHERE revision = 'c'").await;
         execute(&db.pool, "DROP TABLE t_c").await;
@@ -368,8 +379,28 @@ async fn the_summary_row_is_trusted_only_while_it_describes_the_history() {
         stamp(db.pool.as_db(), &g, &target("head"), false, &Options::default()).await.expect("stamp back");
         // Up to date but no summary: the first boot writes it under the lock, once.
         assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}");
-        assert_eq!(summary_row(&db).await.as_deref(), Some("summary"), "{d}");
+        assert!(summary_row(&db).await.is_some(), "{d}");
         assert!(!up(&db, &g, "head").await.expect("boot").locked, "{d}");
         assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied", "c:applied"], "{d}");
+    }
+}
+
+#[tokio::test]
+async fn duration_ms_records_the_whole_revision_commit_included() {
+    let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        let report = up(&db, &g, "head").await.expect("upgrade");
+        let row =
+            if d == Dialect::MySql { "CONCAT(revision, ':', duration_ms)" } else { "revision || ':' || duration_ms" };
+        let rows = texts(&db.pool, &format!("SELECT {row} FROM {TABLE} ORDER BY revision")).await;
+        for (row, step) in rows.iter().zip(&report.steps) {
+            let (id, ms) = row.split_once(':').expect("id:ms");
+            let ms: u128 = ms.parse().expect("a number");
+            assert_eq!(id, step.revision, "{d}");
+            // The row is written after the commit was timed (with the next transaction), so it
+            // says what the step took; MySQL's `applied` row is timed a moment before.
+            assert!(step.duration.as_millis().abs_diff(ms) <= 1, "{d}: {row} vs {:?}", step.duration);
+        }
     }
 }

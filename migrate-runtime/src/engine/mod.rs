@@ -1,0 +1,284 @@
+//! The engine: upgrade, downgrade, stamp, resolve and status of a revision graph against a
+//! database. Planning is `migrate_core::plan`; our SQL is `table`; the lock is `lock`; the
+//! session's context is `session`. This file decides the order of things: read the history
+//! once; return at once when nothing is to be done (no lock, no write); otherwise lock, create
+//! the tables, re-read, apply (`apply`), write the summary (`record`), release.
+
+mod apply;
+mod record;
+mod transaction;
+
+use std::time::Duration;
+
+use migrate_core::{Node, Plan, RevisionGraph, Target, plan_downgrade, plan_upgrade};
+
+use crate::backend::{Conn, DbPool};
+use crate::error::MigrateError;
+use crate::fastpath::FastPath;
+use crate::history::{HistoryRow, Status, analyze, applied_set};
+use crate::lock::{self, LockGuard};
+use crate::session::Session;
+use crate::table::HistoryTable;
+
+pub use apply::Step;
+pub(crate) use apply::section_statements;
+use record::{ensure_tables, read_history, write_summary};
+pub use record::{history, resolve, stamp};
+
+/// How a migration behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The history table (`name` or `schema.name`).
+    pub table: String,
+    /// How long to wait for another process's migration lock (default 10 minutes).
+    pub lock_timeout: Duration,
+    /// Go on when an applied revision's checksum changed (default: refuse).
+    pub allow_drift: bool,
+    /// The command shown in hints for `resolve` (default `cargo migrate`).
+    pub hint_command: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            table: migrate_core::DEFAULT_TABLE.into(),
+            lock_timeout: Duration::from_secs(600),
+            allow_drift: false,
+            hint_command: "cargo migrate".into(),
+        }
+    }
+}
+
+/// What a migration did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The revisions run, in order (up or down).
+    pub steps: Vec<Step>,
+    /// The current heads before.
+    pub before: Vec<String>,
+    /// The current heads after.
+    pub after: Vec<String>,
+    /// Applied revisions this binary does not know (a newer binary ran): allowed, logged.
+    pub ahead: Vec<String>,
+    /// `false` when the fast path answered: nothing to do, no lock taken, nothing written.
+    pub locked: bool,
+}
+
+/// Which way to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Upgrade,
+    Downgrade,
+}
+
+impl Verb {
+    fn direction(self) -> &'static str {
+        match self {
+            Verb::Upgrade => "up",
+            Verb::Downgrade => "down",
+        }
+    }
+}
+
+/// Checks the options and takes a connection: every operation starts here, so a bad history
+/// table name is refused before any SQL runs.
+async fn open(pool: DbPool<'_>, options: &Options) -> Result<Conn, MigrateError> {
+    migrate_core::check_table_name(&options.table)
+        .map_err(|why| MigrateError::TableName { name: options.table.clone(), why })?;
+    Conn::acquire(pool).await
+}
+
+/// Reads the session's context and takes the lock: the history table is then named qualified.
+async fn locked_session(mut conn: Conn, options: &Options) -> Result<(LockGuard, HistoryTable), MigrateError> {
+    let session = Session::capture(&mut conn, &options.table).await?;
+    let table = HistoryTable::new(conn.dialect(), session.table());
+    let guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    Ok((guard, table))
+}
+
+fn heads(graph: &RevisionGraph, applied: &[bool]) -> Vec<String> {
+    ids(graph, &graph.heads_of(applied))
+}
+
+fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<String> {
+    nodes.iter().map(|&n| graph.revision(n).id.to_string()).collect()
+}
+
+/// The status of the database against `graph`: one query, no lock, no write.
+///
+/// # Errors
+/// A database error, or a history row this version cannot read.
+pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) -> Result<Status, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    let table = HistoryTable::new(conn.dialect(), &options.table);
+    let rows = read_history(&mut conn, &table).await?;
+    Ok(analyze(graph, &rows))
+}
+
+/// Whether the database holds exactly `graph`'s revisions, all applied with their checksums,
+/// as the history's summary says (the boot fast path: one statement reading one row).
+/// `Some(current heads)` when it does; `None` when it does not or there is no summary yet.
+///
+/// # Errors
+/// A database error.
+pub async fn up_to_date(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    options: &Options,
+) -> Result<Option<Vec<String>>, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    let table = HistoryTable::new(conn.dialect(), &options.table);
+    crate::fastpath::up_to_date(&mut conn, graph, &table).await
+}
+
+/// Refuses to go on past drift, unresolved rows or divergence.
+fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateError> {
+    if !status.unresolved.is_empty() {
+        return Err(MigrateError::Unresolved(status.unresolved.clone()));
+    }
+    if !status.drifted.is_empty() && !options.allow_drift {
+        return Err(MigrateError::Drift(status.drifted.clone()));
+    }
+    if !status.diverged.is_empty() {
+        return Err(MigrateError::Diverged(status.diverged.clone()));
+    }
+    if !status.ahead.is_empty() {
+        tracing::warn!(ahead = ?status.ahead, "the database has revisions this binary does not know (a newer binary migrated it); going on");
+    }
+    Ok(())
+}
+
+fn make_plan(graph: &RevisionGraph, rows: &[HistoryRow], target: &Target, verb: Verb) -> Result<Plan, MigrateError> {
+    let applied = applied_set(graph, rows);
+    let resolved = graph.resolve(target, &graph.heads_of(&applied))?;
+    Ok(match verb {
+        Verb::Upgrade => plan_upgrade(graph, &applied, &resolved)?,
+        Verb::Downgrade => plan_downgrade(graph, &applied, &resolved)?,
+    })
+}
+
+/// Upgrades to `target`.
+///
+/// # Errors
+/// Drift, unresolved rows or divergence; a target that does not resolve; SQL that cannot be
+/// split; the lock; a failing statement (named with its revision, file and line).
+pub async fn upgrade(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    migrate(pool, graph, target, options, Verb::Upgrade).await
+}
+
+/// Downgrades to `target`.
+///
+/// # Errors
+/// As [`upgrade`]; an irreversible revision on the way.
+pub async fn downgrade(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    migrate(pool, graph, target, options, Verb::Downgrade).await
+}
+
+async fn migrate(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+    verb: Verb,
+) -> Result<Report, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    let unqualified = HistoryTable::new(conn.dialect(), &options.table);
+    let mut summary_checked = false;
+    if verb == Verb::Upgrade
+        && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
+        && !graph.is_empty()
+    {
+        match crate::fastpath::check(&mut conn, graph, &unqualified).await? {
+            FastPath::UpToDate(current) => {
+                return Ok(Report { before: current.clone(), after: current, ..Report::default() });
+            }
+            // No summary, or one that does not match although the rows say up to date (an
+            // offline script ran; a summary row of an older version is left): the locked path
+            // below writes one, once, so the next boots take the fast path.
+            FastPath::NoSummary | FastPath::Differs => summary_checked = true,
+        }
+    }
+    let rows = read_history(&mut conn, &unqualified).await?;
+    let status = crate::history::analyze(graph, &rows);
+    // A `started` row seen without the lock may belong to a migrator that is running right
+    // now: judge it only under the lock, once that migrator is done.
+    if status.unresolved.is_empty() {
+        check_consistent(&status, options)?;
+        let plan = make_plan(graph, &rows, target, verb)?;
+        let needs_summary = summary_checked && !rows.is_empty() && status.ahead.is_empty() && status.is_up_to_date();
+        if plan.steps.is_empty() && !needs_summary {
+            return Ok(Report {
+                before: status.current.clone(),
+                after: status.current,
+                ahead: status.ahead,
+                ..Report::default()
+            });
+        }
+    }
+    let session = Session::capture(&mut conn, &options.table).await?;
+    let table = HistoryTable::new(conn.dialect(), session.table());
+    let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    ensure_tables(guard.conn(), &table, options).await?;
+    let rows = read_history(guard.conn(), &table).await?;
+    let status = analyze(graph, &rows);
+    check_consistent(&status, options)?;
+    let plan = make_plan(graph, &rows, target, verb)?;
+    let batches = apply::split_plan(graph, &plan, guard.conn().dialect(), verb)?;
+    let mut report =
+        Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
+    let changed = !plan.steps.is_empty() && session.before_run(guard.conn()).await?;
+    if changed {
+        guard.mark_session_changed();
+    }
+    let mut run = apply::Run {
+        table: &table,
+        lock_timeout: options.lock_timeout,
+        hint_command: &options.hint_command,
+        session: &session,
+        deferred: String::new(),
+        durations: String::new(),
+        summary_removed: false,
+    };
+    let total = plan.steps.len();
+    for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
+        let r = graph.revision(node);
+        tracing::info!(revision = %r.id, "[{}/{total}] {} {}: {}", i + 1, verb.direction(), r.id, r.message);
+        match apply::run_revision(&mut guard, r, statements, verb, &mut run).await {
+            Ok(Some(step)) => {
+                let ms = step.duration.as_millis() as u64;
+                tracing::info!(revision = %r.id, duration_ms = ms, "[{}/{total}] done in {ms} ms", i + 1);
+                report.steps.push(step);
+            }
+            Ok(None) => tracing::info!(revision = %r.id, "[{}/{total}] already applied by another process", i + 1),
+            Err(e) => {
+                // A revision applied outside a transaction before this one is still recorded
+                // as applied, not left `started`.
+                if let Err(lost) = run.flush(guard.conn()).await {
+                    tracing::warn!(error = %lost, "recording the previous revision as applied failed too");
+                }
+                return Err(e);
+            }
+        }
+    }
+    run.flush(guard.conn()).await?;
+    if changed {
+        session.after_run(guard.conn()).await?;
+    }
+    let rows = match verb {
+        Verb::Upgrade => write_summary(guard.conn(), &table, options, &std::mem::take(&mut run.durations)).await?,
+        Verb::Downgrade => read_history(guard.conn(), &table).await?,
+    };
+    report.after = heads(graph, &applied_set(graph, &rows));
+    guard.release().await?;
+    Ok(report)
+}

@@ -1,0 +1,73 @@
+//! Transactions of our own: starting one (SQLite's `BEGIN IMMEDIATE` retried while another
+//! writer holds the database, up to the lock timeout) and sending a batch that is rolled back
+//! when it fails.
+
+use std::time::{Duration, Instant};
+
+use crate::backend::Conn;
+use crate::dialect::{Dialect, SqlText as _};
+use crate::error::MigrateError;
+
+/// How often to retry `BEGIN IMMEDIATE` on a busy SQLite database.
+const BUSY_POLL: Duration = Duration::from_millis(50);
+
+/// Starts a transaction and runs `then` (a query) in the same round trip, returning its rows.
+/// `table` names the lock in the timeout error.
+pub(crate) async fn begin_with(
+    conn: &mut Conn,
+    lock_timeout: Duration,
+    table: &str,
+    then: Option<&str>,
+) -> Result<Vec<Vec<Option<String>>>, MigrateError> {
+    let dialect = conn.dialect();
+    let started = Instant::now();
+    let sql = match then {
+        Some(query) => format!("{};\n{query}", dialect.begin()),
+        None => dialect.begin().to_owned(),
+    };
+    loop {
+        match conn.rows(&sql).await {
+            Ok(rows) => return Ok(rows),
+            Err(e) if dialect == Dialect::Sqlite && is_busy(&e) && started.elapsed() < lock_timeout => {
+                tracing::debug!("SQLite is busy; waiting to begin");
+                tokio::time::sleep(BUSY_POLL).await;
+            }
+            Err(e) if dialect == Dialect::Sqlite && is_busy(&e) => {
+                return Err(MigrateError::LockTimeout {
+                    table: table.to_owned(),
+                    holder: "another connection writing to this SQLite database".into(),
+                    waited: started.elapsed(),
+                });
+            }
+            Err(e) => {
+                if then.is_some() {
+                    let _ = conn.execute("ROLLBACK").await;
+                }
+                return Err(MigrateError::db("starting a transaction", &e));
+            }
+        }
+    }
+}
+
+/// Sends `sql` (statements of our own, ending in `COMMIT` when they close the transaction); on
+/// failure rolls the open transaction back and says what was being done.
+pub(crate) async fn send_or_roll_back(
+    conn: &mut Conn,
+    doing: impl FnOnce() -> String,
+    sql: &str,
+) -> Result<(), MigrateError> {
+    match conn.execute(sql).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = conn.execute("ROLLBACK").await;
+            Err(MigrateError::db(doing(), &e))
+        }
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.message().contains("locked") || db.message().contains("busy"),
+        _ => false,
+    }
+}
