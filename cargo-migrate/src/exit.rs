@@ -15,7 +15,8 @@ pub const PROBLEM: u8 = 1;
 /// The command line was wrong.
 pub const USAGE: u8 = 2;
 
-/// Why a command failed; printed to stderr, never stdout.
+/// Why a command failed: printed to stderr; with `--format json` also as one JSON document on
+/// stdout (`{"error": {"code", "message", "exit_code"}}`, or `diagnostics` for an invalid folder).
 #[derive(Debug)]
 pub enum Failure {
     /// Bad arguments (exit 2).
@@ -24,36 +25,63 @@ pub enum Failure {
     Invalid(Diagnostics),
     /// Anything else that stops the command (exit 1).
     Problem(String),
-    /// A problem already reported on stdout (e.g. as JSON); exit 1 and print nothing more.
+    /// A problem already reported (on stdout as JSON, or as the command's own output): exit 1
+    /// and print nothing more.
     Silent,
-    /// A problem whose text already carries its `error[code]:` prefix (exit 1).
-    Reported(String),
+    /// An error of the runtime with its stable code, shown as `error[code]: message` (exit 2
+    /// when `usage`, else 1).
+    Coded {
+        /// The runtime's code (`MigrateError::code`).
+        code: &'static str,
+        /// The message, passwords already redacted.
+        message: String,
+        /// A usage error (an unknown target, an unsupported URL).
+        usage: bool,
+    },
 }
 
 impl Failure {
-    /// Prints the failure to stderr and returns its exit code.
-    pub fn report(self, color: bool) -> ExitCode {
-        match self {
-            Failure::Usage(msg) => {
-                eprintln!("error: {msg}");
-                USAGE.into()
-            }
+    /// Prints the failure (to stderr; with `json` also as JSON on stdout) and returns its exit
+    /// code.
+    pub fn report(self, color: bool, json: bool) -> ExitCode {
+        let exit = match &self {
+            Failure::Usage(_) | Failure::Coded { usage: true, .. } => USAGE,
+            _ => PROBLEM,
+        };
+        let (code, message) = match self {
+            Failure::Usage(msg) => ("usage", msg),
             Failure::Invalid(diagnostics) => {
                 crate::output::print_diagnostics(&diagnostics, color);
-                eprintln!("error: {} problem(s) found", diagnostics.error_count());
-                PROBLEM.into()
+                let summary = format!("{} problem(s) found", diagnostics.error_count());
+                eprintln!("error: {summary}");
+                if json {
+                    let list: Vec<_> = diagnostics.iter().map(crate::output::diagnostic_json).collect();
+                    crate::output::print_json(&serde_json::json!({
+                        "error": {"code": "invalid", "message": summary, "exit_code": exit, "diagnostics": list}
+                    }));
+                }
+                return exit.into();
             }
-            Failure::Problem(msg) => {
-                eprintln!("error: {msg}");
-                PROBLEM.into()
+            Failure::Problem(msg) => ("problem", msg),
+            Failure::Silent => return exit.into(),
+            Failure::Coded { code, message, .. } => {
+                eprintln!("error[{code}]: {message}");
+                if json {
+                    print_json_error(code, &message, exit);
+                }
+                return exit.into();
             }
-            Failure::Silent => PROBLEM.into(),
-            Failure::Reported(msg) => {
-                eprintln!("{msg}");
-                PROBLEM.into()
-            }
+        };
+        eprintln!("error: {message}");
+        if json {
+            print_json_error(code, &message, exit);
         }
+        exit.into()
     }
+}
+
+fn print_json_error(code: &str, message: &str, exit: u8) {
+    crate::output::print_json(&serde_json::json!({"error": {"code": code, "message": message, "exit_code": exit}}));
 }
 
 impl From<migrate_core::TargetError> for Failure {

@@ -31,9 +31,10 @@ pub fn main_impl(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let color = output::use_color(cli.global.color);
+    let json = cli.global.format == cli::Format::Json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(color),
+        Err(failure) => failure.report(color, json),
     }
 }
 

@@ -84,7 +84,18 @@ fn init_writes_config_folder_and_build_script_and_is_idempotent() {
     assert!(pkg.path().join("migrations").is_dir());
     let build = std::fs::read_to_string(pkg.path().join("build.rs")).expect("build.rs");
     assert!(build.contains("println!(\"cargo:rerun-if-changed=migrations\");"));
+    // The runtime dependency (by path: this checkout) and the development database ignored.
+    let runtime = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").join("migrate-runtime");
+    let dependency = format!(
+        "[dependencies]\nmigrate-runtime = {{ version = \"{}\", path = \"{}\" }}\n",
+        env!("CARGO_PKG_VERSION"),
+        runtime.display()
+    );
+    assert!(manifest.contains(&dependency), "{manifest}");
+    let ignored = std::fs::read_to_string(pkg.path().join(".gitignore")).expect(".gitignore");
+    assert!(ignored.ends_with("/dev.db\n/dev.db-*\n"), "{ignored}");
     assert!(pkg.ok(&["init"]).contains("already initialised"));
+    assert_eq!(std::fs::read_to_string(pkg.path().join(".gitignore")).expect(".gitignore"), ignored);
     assert_eq!(std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest"), manifest);
 }
 
@@ -281,4 +292,37 @@ fn merge_needs_two_revisions() {
     let pkg = Pkg::initialised();
     pkg.new_revision(&["-m", "first"]);
     assert!(pkg.fails(&["merge", "-m", "nothing"], 1).contains("nothing to merge"));
+}
+
+#[test]
+fn names_keep_unicode_letters_and_creation_order() {
+    let pkg = Pkg::initialised();
+    let first = pkg.new_revision(&["-m", "Ünïcödé users"]);
+    let ids: Vec<String> = (0..4).map(|i| pkg.new_revision(&["-m", &format!("step {i}")])).collect();
+    let names: Vec<String> =
+        pkg.files().iter().map(|p| p.file_name().expect("name").to_string_lossy().into_owned()).collect();
+    assert!(names[0].ends_with(&format!("_{first}_ünïcödé_users.sql")), "{names:?}");
+    // Made within the same second or minute, the files still list in the order they were made.
+    for (name, id) in names[1..].iter().zip(&ids) {
+        assert!(name.contains(&format!("_{id}_step_")), "{names:?}");
+    }
+}
+
+#[test]
+fn errors_have_one_prefix_and_are_json_with_format_json() {
+    let pkg = Pkg::initialised();
+    pkg.new_revision(&["-m", "one"]);
+    let stderr = pkg.fails(&["show", "zz"], 2);
+    assert!(!stderr.contains("error: error"), "{stderr}");
+    let out = pkg.run(&["upgrade", "zz", "--database-url", "sqlite://x.db", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error[target]: ") && !stderr.contains("error: error"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
+    assert_eq!(json["error"]["code"], "target");
+    assert_eq!(json["error"]["exit_code"], 2);
+    assert!(json["error"]["message"].as_str().is_some_and(|m| m.contains("zz")), "{json}");
+    let usage = pkg.run(&["new", "-m", " ", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&usage.stdout).expect("json");
+    assert_eq!((json["error"]["code"].as_str(), usage.status.code()), (Some("usage"), Some(2)));
 }

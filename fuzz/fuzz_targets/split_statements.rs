@@ -17,11 +17,18 @@ fuzz_target!(|sql: &str| {
         let mut line = 7;
         for s in &statements {
             assert!(!s.sql.trim().is_empty(), "{dialect}: an empty statement");
-            // The first occurrence after the previous statement that starts on its reported line.
-            let at = sql[from..]
-                .match_indices(s.sql.as_str())
-                .map(|(i, _)| from + i)
-                .find(|&at| 7 + sql[..at].matches('\n').count() == s.line);
+            // The first occurrence after the previous statement that starts on its reported line
+            // (occurrences may overlap: each start is tried).
+            let on_line = |at: usize| 7 + sql[..at].matches('\n').count() == s.line;
+            let mut at = None;
+            let mut search = from;
+            while let Some(i) = sql[search..].find(s.sql.as_str()) {
+                if on_line(search + i) {
+                    at = Some(search + i);
+                    break;
+                }
+                search += i + sql[search + i..].chars().next().map_or(1, char::len_utf8);
+            }
             let at = at.unwrap_or_else(|| panic!("{dialect}: {:?} is not the input's text on line {}", s.sql, s.line));
             assert!(s.line >= line, "{dialect}: line {} after {line}", s.line);
             from = at + s.sql.len();

@@ -37,7 +37,7 @@ pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};
 pub use load::{Loaded, load_dir};
 pub use parse::{HEADER_KEYS, parse_revision};
 pub use plan::{Direction, Plan, PlanError, plan_downgrade, plan_stamp, plan_upgrade};
-pub use render::{NewRevision, file_name, render_revision};
+pub use render::{NewRevision, file_name, file_name_after, render_revision};
 pub use revision::{Revision, Section, SourceInfo};
 pub use source::{Listed, display_path, list_dir, read_into};
 pub use statements::check_statements;

@@ -69,18 +69,45 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `YYYYMMDD_HHMM_<id>_<slug>.sql`, the slug made from the message (at most 40 characters).
+/// `YYYYMMDD_HHMMSS_<id>_<slug>.sql`, the slug made from the message: its letters and digits
+/// (Unicode ones kept, lowercased), other runs of characters as one `_`, at most 40 bytes.
 pub fn file_name(r: &NewRevision) -> String {
-    let stamp = r.created.strftime("%Y%m%d_%H%M");
+    name_at(r, r.created)
+}
+
+/// [`file_name`], with its time moved on by whole seconds when needed so that the name sorts
+/// after every name in `existing` that starts with a timestamp: revisions made in the same
+/// second (by a script, say) keep their creation order in a folder listing. The `created`
+/// header keeps the real time.
+pub fn file_name_after<'a>(r: &NewRevision, existing: impl IntoIterator<Item = &'a str>) -> String {
+    let latest = existing
+        .into_iter()
+        .filter(|n| n.len() > 9 && n.as_bytes()[..8].iter().all(u8::is_ascii_digit) && n.as_bytes()[8] == b'_')
+        .max();
+    let mut at = r.created;
+    let mut name = name_at(r, at);
+    // A day of seconds at most: a folder of names from the future is not followed further.
+    for _ in 0..86_400 {
+        if latest.is_none_or(|l| name.as_str() > l) {
+            break;
+        }
+        at = at.checked_add(jiff::SignedDuration::from_secs(1)).unwrap_or(at);
+        name = name_at(r, at);
+    }
+    name
+}
+
+fn name_at(r: &NewRevision, at: jiff::Timestamp) -> String {
+    let stamp = at.strftime("%Y%m%d_%H%M%S");
     let mut slug = String::new();
     for c in r.message.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
+        if c.is_alphanumeric() {
+            if slug.len() + c.len_utf8() > 40 {
+                break;
+            }
             slug.push(c);
         } else if !slug.ends_with('_') && !slug.is_empty() {
             slug.push('_');
-        }
-        if slug.len() >= 40 {
-            break;
         }
     }
     let slug = slug.trim_end_matches('_');
@@ -90,6 +117,31 @@ pub fn file_name(r: &NewRevision) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_keep_unicode_letters() {
+        let r = NewRevision { message: "Ünïcödé — naïve café, 東京!".into(), ..sample() };
+        assert_eq!(file_name(&r), "20261122_063000_4f1c2a9b7e3d_ünïcödé_naïve_café_東京.sql");
+        let long = NewRevision { message: "é".repeat(30), ..sample() };
+        assert!(
+            file_name(&long).ends_with(&format!("_{}.sql", "é".repeat(20))),
+            "cut on a character: {}",
+            file_name(&long)
+        );
+    }
+
+    #[test]
+    fn names_made_in_the_same_second_keep_their_order() {
+        let first = file_name(&sample());
+        let second = NewRevision { id: RevisionId::parse("0000aaaa0000").expect("valid id"), ..sample() };
+        let name = file_name_after(&second, [first.as_str(), "README.md"]);
+        assert_eq!(name, "20261122_063001_0000aaaa0000_add_email_to_users.sql");
+        assert!(name > first);
+        // Older names without seconds sort after this minute's: the new name moves past them.
+        let legacy = "20261122_0630_ffffffffffff_x.sql";
+        assert!(file_name_after(&second, [legacy]).as_str() > legacy);
+        assert_eq!(file_name_after(&second, std::iter::empty()), "20261122_063000_0000aaaa0000_add_email_to_users.sql");
+    }
     use crate::parse::parse_revision;
 
     fn sample() -> NewRevision {
@@ -108,7 +160,7 @@ mod tests {
 
     #[test]
     fn file_name_follows_the_scheme() {
-        assert_eq!(file_name(&sample()), "20261122_0630_4f1c2a9b7e3d_add_email_to_users.sql");
+        assert_eq!(file_name(&sample()), "20261122_063000_4f1c2a9b7e3d_add_email_to_users.sql");
     }
 
     #[test]

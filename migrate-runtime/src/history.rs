@@ -179,8 +179,16 @@ pub fn applied_set(graph: &RevisionGraph, rows: &[HistoryRow]) -> Vec<bool> {
 /// Compares the history with the graph.
 pub fn analyze(graph: &RevisionGraph, rows: &[HistoryRow]) -> Status {
     let applied = applied_set(graph, rows);
+    // Current: what is known to be applied. A `started` or `failed` row is unresolved, and
+    // neither current nor pending.
+    let mut done = vec![false; graph.len()];
+    for row in rows.iter().filter(|r| r.state == State::Applied) {
+        if let Some(n) = graph.node(&row.revision) {
+            done[n] = true;
+        }
+    }
     let mut status = Status {
-        current: graph.heads_of(&applied).iter().map(|&n| graph.revision(n).id.to_string()).collect(),
+        current: graph.heads_of(&done).iter().map(|&n| graph.revision(n).id.to_string()).collect(),
         pending: graph
             .topological_order()
             .iter()
@@ -235,4 +243,89 @@ fn stored_ancestry<'a>(stored: &HashMap<&str, &'a HistoryRow>, row: &'a HistoryR
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `a ← b ← c`, loaded through the real parser.
+    fn graph() -> RevisionGraph {
+        let revisions = [("a", ""), ("b", "a"), ("c", "b")]
+            .iter()
+            .map(|(id, parent)| {
+                let text =
+                    format!("-- revision: {id}\n-- revises: {parent}\n-- message: {id}\n\n-- migrate:up\nSELECT 1;\n");
+                migrate_core::parse_revision(&format!("m/{id}.sql"), text.as_bytes()).expect("valid")
+            })
+            .collect();
+        let (graph, errors) = RevisionGraph::build_unchecked(revisions);
+        assert!(errors.is_empty(), "{errors:?}");
+        graph
+    }
+
+    fn row(g: &RevisionGraph, id: &str, revises: &str, state: State) -> HistoryRow {
+        let checksum = g.node(id).map_or_else(|| "0".repeat(64), |n| g.revision(n).checksum.to_hex());
+        HistoryRow {
+            revision: id.into(),
+            revises: revises.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+            message: id.into(),
+            checksum,
+            state,
+            applied_at: "2026-11-30T00:00:00.000Z".into(),
+            duration_ms: 1,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn up_to_date_and_pending() {
+        let g = graph();
+        let s = analyze(&g, &[row(&g, "a", "", State::Applied), row(&g, "b", "a", State::Applied)]);
+        assert_eq!((s.current.as_slice(), s.pending.as_slice()), (&["b".to_owned()][..], &["c".to_owned()][..]));
+        assert!(!s.is_up_to_date() && s.is_consistent());
+        let rows: Vec<_> =
+            [("a", ""), ("b", "a"), ("c", "b")].iter().map(|(i, p)| row(&g, i, p, State::Applied)).collect();
+        assert!(analyze(&g, &rows).is_up_to_date());
+    }
+
+    #[test]
+    fn a_failed_or_started_revision_is_unresolved_not_current_nor_pending() {
+        let g = graph();
+        for state in [State::Failed, State::Started] {
+            let s = analyze(&g, &[row(&g, "a", "", State::Applied), row(&g, "b", "a", state)]);
+            assert_eq!(s.current, ["a"], "{state:?}");
+            assert_eq!(s.pending, ["c"], "{state:?}: b is not run again before it is resolved");
+            assert_eq!(s.unresolved.iter().map(|u| u.revision.as_str()).collect::<Vec<_>>(), ["b"]);
+            assert!(!s.is_consistent());
+        }
+    }
+
+    #[test]
+    fn ahead_when_unknown_rows_descend_from_the_head_diverged_otherwise() {
+        let g = graph();
+        let mut rows: Vec<_> =
+            [("a", ""), ("b", "a"), ("c", "b")].iter().map(|(i, p)| row(&g, i, p, State::Applied)).collect();
+        rows.push(row(&g, "d", "c", State::Applied));
+        rows.push(row(&g, "e", "d", State::Applied));
+        let s = analyze(&g, &rows);
+        assert_eq!(s.ahead, ["d", "e"]);
+        assert!(s.diverged.is_empty() && s.is_up_to_date(), "a newer binary ran: nothing to do here");
+        // An unknown revision on another line (from b, not from the head c) has diverged.
+        rows.push(row(&g, "x", "b", State::Applied));
+        assert_eq!(analyze(&g, &rows).diverged, ["x"]);
+        // With something of ours pending, an unknown revision cannot be ahead of us.
+        let partial = vec![row(&g, "a", "", State::Applied), row(&g, "d", "c", State::Applied)];
+        assert_eq!(analyze(&g, &partial).diverged, ["d"]);
+    }
+
+    #[test]
+    fn drift_is_an_applied_row_whose_checksum_changed() {
+        let g = graph();
+        let mut edited = row(&g, "a", "", State::Applied);
+        edited.checksum = "f".repeat(64);
+        let s = analyze(&g, &[edited]);
+        assert_eq!(s.drifted.iter().map(|d| d.revision.as_str()).collect::<Vec<_>>(), ["a"]);
+        assert_eq!(s.drifted[0].path, "m/a.sql");
+    }
 }

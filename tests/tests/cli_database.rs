@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use migrate_e2e::db::{TestDb, fresh_databases};
+use migrate_e2e::db::{TestDb, fresh, fresh_databases};
 use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
+use migrate_runtime::Dialect;
 use migrate_testkit::Spec;
 
 fn run(bin: &Path, pkg: &Path, db: &str, args: &[&str]) -> Output {
@@ -26,8 +27,10 @@ async fn every_database_verb_on_every_database() {
     let p = pkg.path();
     for db in fresh_databases().await {
         let d = db.dialect;
+        let behind = run(&bin, p, &db.url, &["status"]);
+        assert_eq!(behind.status.code(), Some(1), "{d}: status exits 1 while revisions are pending");
         assert!(
-            ok(&bin, p, &db, &["status"]).starts_with("current: base\npending: 6 (a0, b10, b20, d0, m0, f0)"),
+            String::from_utf8_lossy(&behind.stdout).starts_with("current: base\npending: 6 (a0, b10, b20, d0, m0, f0)"),
             "{d}"
         );
         assert!(ok(&bin, p, &db, &["upgrade", "b1"]).contains("applied 2 revision(s)"), "{d}");
@@ -141,4 +144,47 @@ fn database_url_precedence_flag_env_dotenv_config() {
     assert!(p.join("environment.db").exists(), "the environment comes before .env");
     upgrade(Some("sqlite://environment.db"), Some("sqlite://flag.db"));
     assert!(p.join("flag.db").exists(), "--database-url comes first");
+}
+
+#[tokio::test]
+async fn operator_verbs_report_what_is_there() {
+    let bin = cargo_migrate_bin();
+    let mut failing = Spec::new("005cafe", &["a"]);
+    failing.up = "CREATE TABLE half_done (id INT);\nINSERT INTO no_such_table VALUES (1);\n".into();
+    let broken = package(&[Spec::new("a", &[]), failing]);
+    let fine = package(&[Spec::new("a", &[]), Spec::new("b", &["a"])]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        // `stamp --purge` says what was recorded before it purged.
+        ok(&bin, fine.path(), &db, &["upgrade"]);
+        let stamped = ok(&bin, fine.path(), &db, &["stamp", "a", "--purge"]);
+        assert_eq!(stamped, "stamped: b -> a (nothing ran)\n", "{d}");
+        ok(&bin, fine.path(), &db, &["stamp", "b"]);
+        ok(&bin, fine.path(), &db, &["downgrade", "base"]);
+        // A second run that takes the lock with the tables already there logs no server notice
+        // (PostgreSQL's `relation … already exists, skipping`).
+        ok(&bin, fine.path(), &db, &["upgrade", "a"]);
+        let verbose = migrate_command(&bin, fine.path(), &db.url, &["upgrade"])
+            .env("CARGO_MIGRATE_LOG", "trace")
+            .output()
+            .expect("run cargo-migrate");
+        let log = String::from_utf8_lossy(&verbose.stderr);
+        assert!(verbose.status.success() && !log.contains("already exists"), "{d}:\n{log}");
+        assert!(!log.contains('\u{1b}'), "{d}: no colour codes in a log that is not a terminal");
+        if d != Dialect::MySql {
+            continue;
+        }
+        // MariaDB: a failed revision is unresolved — not current, and `status` fails.
+        let db2 = fresh(Dialect::MySql).await.expect("mysql");
+        let p = broken.path();
+        assert_eq!(run(&bin, p, &db2.url, &["upgrade"]).status.code(), Some(1));
+        assert_eq!(ok(&bin, p, &db2, &["current"]), "a\n", "the failed revision is not current");
+        let status = run(&bin, p, &db2.url, &["status"]);
+        assert_eq!(status.status.code(), Some(1), "{}", text(&status));
+        assert!(String::from_utf8_lossy(&status.stdout).contains("unresolved: 005cafe is failed"), "{}", text(&status));
+        // `resolve` takes a unique prefix, as every revision argument does.
+        migrate_e2e::db::execute(&db2.pool, "DROP TABLE half_done").await;
+        ok(&bin, p, &db2, &["resolve", "005c", "--rolled-back"]);
+        assert_eq!(db2.history("migrate_history").await, ["a:applied"]);
+    }
 }

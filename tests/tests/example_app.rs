@@ -45,3 +45,13 @@ async fn the_deployed_binary_answers_migrate_commands() {
         assert!(boot.contains("the users table is ready"), "{d}: {boot}");
     }
 }
+
+#[tokio::test]
+async fn logs_that_go_to_a_pipe_carry_no_colour_codes() {
+    let bin = example_app_bin();
+    for db in fresh_databases().await {
+        let logged = Command::new(&bin).env("DATABASE_URL", &db.url).env("RUST_LOG", "info").output().expect("run");
+        let log = String::from_utf8_lossy(&logged.stderr);
+        assert!(logged.status.success() && log.contains("] up ") && !log.contains('\u{1b}'), "{}: {log}", db.dialect);
+    }
+}

@@ -57,11 +57,8 @@ pub async fn connect(url: &str) -> Result<AnyPool, Failure> {
 
 /// An engine error as a CLI failure, with the password of `url` redacted from the text.
 pub fn failure(e: &MigrateError, url: &str) -> Failure {
-    let text = redact_secret(&format!("error[{}]: {e}", e.code()), url);
-    match e {
-        MigrateError::Target(_) | MigrateError::UnsupportedUrl { .. } | MigrateError::Usage(_) => Failure::Usage(text),
-        _ => Failure::Reported(text),
-    }
+    let usage = matches!(e, MigrateError::Target(_) | MigrateError::UnsupportedUrl { .. } | MigrateError::Usage(_));
+    Failure::Coded { code: e.code(), message: redact_secret(&e.to_string(), url), usage }
 }
 
 /// Logs the engine's progress (`running revision`, with step n of m) to stderr.

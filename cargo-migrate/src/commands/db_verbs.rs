@@ -66,12 +66,13 @@ fn read_status(ctx: &Context, graph: &RevisionGraph) -> Result<Status, Failure> 
     with_db(ctx, async |pool, url| engine_api::status(pool.as_db(), graph, &opts).await.map_err(|e| failure(&e, url)))
 }
 
-/// `status`: current heads, pending, drift, unresolved, ahead, diverged.
+/// `status`: current heads, pending, drift, unresolved, ahead, diverged. Exits 1 when the
+/// database is not up to date (after printing why).
 pub fn status(ctx: &Context) -> Result<(), Failure> {
     let graph = ctx.graph_allowing_heads()?;
     let s = read_status(ctx, &graph)?;
     print_status(ctx, &s);
-    Ok(())
+    if s.is_up_to_date() { Ok(()) } else { Err(Failure::Silent) }
 }
 
 fn print_status(ctx: &Context, s: &Status) {
@@ -128,6 +129,9 @@ pub fn check_pending(ctx: &Context, graph: &RevisionGraph) -> Result<(), Failure
         return Ok(());
     }
     print_status(ctx, &s);
+    if ctx.json() {
+        return Err(Failure::Silent); // the document says `"up_to_date": false`
+    }
     Err(Failure::Problem(format!(
         "the database is not up to date: {} pending, {} drifted, {} unresolved, {} diverged",
         s.pending.len(),

@@ -1,6 +1,7 @@
-//! `cargo migrate init`: the migrations folder, `[package.metadata.migrate]` in Cargo.toml
-//! (edited with toml_edit, so formatting and comments stay), and the build.rs line that makes
-//! added or deleted revision files rebuild the crate. Running it again changes nothing.
+//! `cargo migrate init`: the migrations folder, `[package.metadata.migrate]` and the
+//! `migrate-runtime` dependency in Cargo.toml (edited with toml_edit, so formatting and comments
+//! stay), the build.rs line that makes added or deleted revision files rebuild the crate, and the
+//! development SQLite file in `.gitignore`. Running it again changes nothing.
 
 use std::path::Path;
 
@@ -18,8 +19,8 @@ pub fn exec(ctx: &Context, args: &crate::cli::InitArgs) -> Result<(), Failure> {
     let pkg = &ctx.package;
     let dir = args.dir.clone().unwrap_or_else(|| pkg.config.dir.clone());
     let mut done = Vec::new();
-    if edit_manifest(&pkg.manifest_path, &dir, args.dir.is_some())? {
-        done.push(format!("added [package.metadata.migrate] to {}", ctx.shown(&pkg.manifest_path)));
+    for what in edit_manifest(&pkg.manifest_path, &dir, args.dir.is_some())? {
+        done.push(format!("added {what} to {}", ctx.shown(&pkg.manifest_path)));
     }
     let folder = pkg.root.join(&dir);
     if !folder.is_dir() {
@@ -28,6 +29,9 @@ pub fn exec(ctx: &Context, args: &crate::cli::InitArgs) -> Result<(), Failure> {
         done.push(format!("created {}/", ctx.shown(&folder)));
     }
     if let Some(what) = edit_build_script(ctx, &dir)? {
+        done.push(what);
+    }
+    if let Some(what) = edit_gitignore(ctx)? {
         done.push(what);
     }
     if !ctx.quiet {
@@ -48,8 +52,9 @@ fn io_failure(ctx: &Context, path: &Path, e: &std::io::Error) -> Failure {
     Failure::Problem(format!("cannot write `{}`: {e}", ctx.shown(path)))
 }
 
-/// Adds the missing keys of `[package.metadata.migrate]`; returns whether the file changed.
-fn edit_manifest(manifest: &Path, dir: &str, dir_given: bool) -> Result<bool, Failure> {
+/// Adds the missing keys of `[package.metadata.migrate]` and the `migrate-runtime` dependency;
+/// returns what it added.
+fn edit_manifest(manifest: &Path, dir: &str, dir_given: bool) -> Result<Vec<&'static str>, Failure> {
     let shown = manifest.display();
     let text =
         std::fs::read_to_string(manifest).map_err(|e| Failure::Problem(format!("cannot read `{shown}`: {e}")))?;
@@ -80,11 +85,72 @@ fn edit_manifest(manifest: &Path, dir: &str, dir_given: bool) -> Result<bool, Fa
     if !migrate.contains_key("database-url") {
         migrate["database-url"] = value(DEFAULT_DATABASE_URL);
     }
-    if migrate.to_string() == before {
-        return Ok(false);
+    let mut added = Vec::new();
+    if migrate.to_string() != before {
+        added.push("[package.metadata.migrate]");
     }
-    std::fs::write(manifest, doc.to_string()).map_err(|e| Failure::Problem(format!("cannot write `{shown}`: {e}")))?;
-    Ok(true)
+    let dependencies = doc
+        .entry("dependencies")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| not_table("dependencies"))?;
+    if !dependencies.contains_key("migrate-runtime") {
+        dependencies["migrate-runtime"] = runtime_dependency();
+        added.push("the migrate-runtime dependency");
+    }
+    if !added.is_empty() {
+        std::fs::write(manifest, doc.to_string())
+            .map_err(|e| Failure::Problem(format!("cannot write `{shown}`: {e}")))?;
+    }
+    Ok(added)
+}
+
+/// `migrate-runtime` at this tool's version, by path when the tool runs from a checkout that
+/// holds it (the crate is not on crates.io yet).
+fn runtime_dependency() -> Item {
+    let version = env!("CARGO_PKG_VERSION");
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|p| p.join("migrate-runtime"));
+    match checkout.filter(|p| p.join("Cargo.toml").is_file()) {
+        Some(path) => {
+            let mut t = toml_edit::InlineTable::new();
+            t.insert("version", version.into());
+            t.insert("path", path.display().to_string().into());
+            value(t)
+        }
+        None => value(version),
+    }
+}
+
+/// Adds the development SQLite file (and its journal files) to the package's `.gitignore`.
+fn edit_gitignore(ctx: &Context) -> Result<Option<String>, Failure> {
+    let url = ctx.package.config.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL);
+    let Some(file) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else { return Ok(None) };
+    let file = file.split('?').next().unwrap_or_default();
+    if file.is_empty() || file.starts_with(':') || file.starts_with('/') {
+        return Ok(None);
+    }
+    let path = ctx.package.root.join(".gitignore");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Failure::Problem(format!("cannot read `{}`: {e}", ctx.shown(&path)))),
+    };
+    let entries = [format!("/{file}"), format!("/{file}-*")];
+    let missing: Vec<&String> = entries.iter().filter(|e| !text.lines().any(|l| l.trim() == e.as_str())).collect();
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let mut out = text.clone();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("# The development database (written by `cargo migrate init`).\n");
+    for e in &missing {
+        out.push_str(e);
+        out.push('\n');
+    }
+    std::fs::write(&path, out).map_err(|e| io_failure(ctx, &path, &e))?;
+    Ok(Some(format!("{}: ignored the development database `{file}`", ctx.shown(&path))))
 }
 
 fn implicit_table() -> Item {

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use migrate_core::{
-    Code, NewRevision, Node, Resolved, RevisionGraph, RevisionId, file_name, parse_revision, parse_target,
+    Code, NewRevision, Node, Resolved, RevisionGraph, RevisionId, file_name_after, parse_revision, parse_target,
     render_revision,
 };
 use serde_json::json;
@@ -54,7 +54,8 @@ pub fn check_message(message: &str) -> Result<(), Failure> {
 /// having several heads, which is reported as a warning); [`Failure::Problem`] on I/O errors.
 pub fn create(ctx: &Context, graph: &RevisionGraph, new: &NewRevision) -> Result<(), Failure> {
     let text = render_revision(new);
-    let path: PathBuf = ctx.package.migrations_dir().join(file_name(new));
+    let existing = graph.revisions().iter().map(|r| r.source.file_name.as_str());
+    let path: PathBuf = ctx.package.migrations_dir().join(file_name_after(new, existing));
     let shown = ctx.shown(&path);
     let revision =
         parse_revision(&shown, text.as_bytes()).map_err(|d| Failure::Invalid(migrate_core::Diagnostics(d)))?;

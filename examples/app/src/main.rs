@@ -19,9 +19,13 @@ const DEFAULT_URL: &str = "sqlite://example.db";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    use std::io::IsTerminal as _;
+    // Colour only on a terminal: a log file gets no escape codes.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
