@@ -42,6 +42,9 @@ pub struct Global {
     /// [package.metadata.migrate]). A relative SQLite path is relative to the package root.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Seconds to wait for the database server to accept and answer a connection.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
+    pub connect_timeout: f64,
 }
 
 /// Output format.

@@ -23,6 +23,8 @@ pub struct Context {
     pub color: bool,
     /// `--database-url`.
     pub database_url: Option<String>,
+    /// `--connect-timeout`.
+    pub connect_timeout: std::time::Duration,
     cwd: PathBuf,
 }
 
@@ -42,6 +44,8 @@ impl Context {
             verbose: global.verbose,
             color: crate::output::use_color(global.color),
             database_url: global.database_url.clone(),
+            connect_timeout: std::time::Duration::try_from_secs_f64(global.connect_timeout)
+                .map_err(|_| Failure::Usage("--connect-timeout: give a number of seconds".into()))?,
             cwd,
         })
     }

@@ -26,6 +26,14 @@ pub enum MigrateError {
         /// The driver's error, password redacted.
         message: String,
     },
+    /// The server did not answer in time.
+    #[error("timed out connecting to `{url}` after {}s: the server accepted no connection or did not answer (raise the connect timeout, or check the host and port)", waited.as_secs_f64())]
+    ConnectTimeout {
+        /// The URL, password redacted.
+        url: String,
+        /// How long we waited.
+        waited: Duration,
+    },
     /// A statement of our own (history table, lock) failed.
     #[error("database error while {doing}: {message}")]
     Database {
@@ -151,6 +159,7 @@ impl MigrateError {
         match self {
             MigrateError::UnsupportedUrl { .. } => "unsupported-url",
             MigrateError::Connect { .. } => "connect",
+            MigrateError::ConnectTimeout { .. } => "connect-timeout",
             MigrateError::Database { .. } => "database",
             MigrateError::Statement { .. } => "statement-failed",
             MigrateError::ForeignKeyViolation { .. } => "foreign-key-violation",

@@ -35,7 +35,7 @@ mod session;
 mod summary;
 mod table;
 
-pub use backend::{AnyPool, DbPool};
+pub use backend::{AnyPool, DEFAULT_CONNECT_TIMEOUT, DbPool};
 pub use cli::CliOutcome;
 pub use dialect::{Dialect, SqlText};
 pub use engine::{Options, Report, Step};

@@ -50,9 +50,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Problem(format!("cannot start the async runtime: {e}")))
 }
 
-/// Connects, or says why not (password redacted).
-pub async fn connect(url: &str) -> Result<AnyPool, Failure> {
-    AnyPool::connect(url).await.map_err(|e| failure(&e, url))
+/// Connects within `timeout`, or says why not (password redacted).
+pub async fn connect(url: &str, timeout: std::time::Duration) -> Result<AnyPool, Failure> {
+    AnyPool::connect_timeout(url, timeout).await.map_err(|e| failure(&e, url))
 }
 
 /// An engine error as a CLI failure, with the password of `url` redacted from the text.

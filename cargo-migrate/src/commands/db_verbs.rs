@@ -38,7 +38,7 @@ fn with_db<T>(ctx: &Context, f: impl AsyncFnOnce(&AnyPool, &str) -> Result<T, Fa
     let url = database_url(ctx)?;
     init_logging(ctx);
     runtime()?.block_on(async {
-        let pool = connect(&url).await?;
+        let pool = connect(&url, ctx.connect_timeout).await?;
         let result = f(&pool, &url).await;
         pool.close().await;
         result

@@ -2,6 +2,8 @@
 //! two things every statement needs — run it, or read its rows as text. Everything else is SQL
 //! text from `dialect`, so there is one code path per operation, not one per database.
 
+use std::time::Duration;
+
 use sqlx::{AssertSqlSafe, Row as _};
 
 use crate::dialect::Dialect;
@@ -114,6 +116,17 @@ macro_rules! with_conn {
 impl Conn {
     /// Takes a connection from the pool.
     pub async fn acquire(pool: DbPool<'_>) -> Result<Self, MigrateError> {
+        let acquiring = Self::acquire_now(pool);
+        tokio::pin!(acquiring);
+        tokio::select! {
+            result = &mut acquiring => return result,
+            () = tokio::time::sleep(SLOW_CONNECT) => {}
+        }
+        tracing::warn!("still waiting for a database connection from the pool (its acquire timeout bounds the wait)");
+        acquiring.await
+    }
+
+    async fn acquire_now(pool: DbPool<'_>) -> Result<Self, MigrateError> {
         let failed = |e: sqlx::Error| MigrateError::db("taking a connection from the pool", &e);
         Ok(match pool {
             #[cfg(feature = "postgres")]
@@ -246,14 +259,48 @@ pub enum AnyPool {
     _None(std::convert::Infallible),
 }
 
+/// How long [`AnyPool::connect`] waits for a server to answer.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// After this long still connecting, a warning names the (redacted) server.
+const SLOW_CONNECT: Duration = Duration::from_secs(1);
+
 impl AnyPool {
-    /// Opens a small pool for `url` (`postgres://`, `mysql://`, `mariadb://`, `sqlite:`). A
-    /// SQLite file is created if missing.
+    /// Opens a small pool for `url` (`postgres://`, `mysql://`, `mariadb://`, `sqlite:`),
+    /// waiting at most [`DEFAULT_CONNECT_TIMEOUT`] for the server. A SQLite file is created if
+    /// missing.
+    ///
+    /// # Errors
+    /// As [`AnyPool::connect_timeout`].
+    pub async fn connect(url: &str) -> Result<Self, MigrateError> {
+        Self::connect_timeout(url, DEFAULT_CONNECT_TIMEOUT).await
+    }
+
+    /// Opens a small pool for `url`, waiting at most `timeout` for the server to accept and
+    /// answer (a server that accepts the connection and never answers would otherwise hang);
+    /// the pool's later connections get the same bound. Still waiting after a second, it logs a
+    /// warning naming the server (password redacted).
     ///
     /// # Errors
     /// [`MigrateError::UnsupportedUrl`] for another scheme or a database not compiled in;
+    /// [`MigrateError::ConnectTimeout`] when the server does not answer in time;
     /// [`MigrateError::Connect`] (password redacted) when connecting fails.
-    pub async fn connect(url: &str) -> Result<Self, MigrateError> {
+    pub async fn connect_timeout(url: &str, timeout: Duration) -> Result<Self, MigrateError> {
+        let shown = crate::error::redact_url(url);
+        let connecting = Self::open(url, timeout);
+        tokio::pin!(connecting);
+        tokio::select! {
+            result = &mut connecting => return result,
+            () = tokio::time::sleep(SLOW_CONNECT.min(timeout)) => {}
+        }
+        tracing::warn!(url = %shown, timeout_s = timeout.as_secs_f64(), "still connecting to the database");
+        match tokio::time::timeout(timeout.saturating_sub(SLOW_CONNECT), connecting).await {
+            Ok(result) => result,
+            Err(_) => Err(MigrateError::ConnectTimeout { url: shown, waited: timeout }),
+        }
+    }
+
+    async fn open(url: &str, timeout: Duration) -> Result<Self, MigrateError> {
         let shown = crate::error::redact_url(url);
         let unsupported = || MigrateError::UnsupportedUrl { url: shown.clone(), enabled: enabled_features() };
         let failed = |e: sqlx::Error| MigrateError::Connect {
@@ -268,7 +315,10 @@ impl AnyPool {
                 let probe = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
                 sqlx::Connection::close(probe).await.map_err(failed)?;
                 Ok(AnyPool::Postgres(
-                    sqlx::postgres::PgPoolOptions::new().max_connections(2).connect_lazy_with(options),
+                    sqlx::postgres::PgPoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(timeout)
+                        .connect_lazy_with(options),
                 ))
             }
             #[cfg(feature = "mysql")]
@@ -278,7 +328,12 @@ impl AnyPool {
                 let probe =
                     <sqlx::MySqlConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
                 sqlx::Connection::close(probe).await.map_err(failed)?;
-                Ok(AnyPool::MySql(sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect_lazy_with(options)))
+                Ok(AnyPool::MySql(
+                    sqlx::mysql::MySqlPoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(timeout)
+                        .connect_lazy_with(options),
+                ))
             }
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
