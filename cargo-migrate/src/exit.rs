@@ -32,7 +32,7 @@ pub enum Failure {
     /// when `usage`, else 1).
     Coded {
         /// The runtime's code (`MigrateError::code`).
-        code: &'static str,
+        code: migrate_runtime::ErrorCode,
         /// The message, passwords already redacted.
         message: String,
         /// A usage error (an unknown target, an unsupported URL).
@@ -67,7 +67,7 @@ impl Failure {
             Failure::Coded { code, message, .. } => {
                 eprintln!("error[{code}]: {message}");
                 if json {
-                    print_json_error(code, &message, exit);
+                    print_json_error(code.as_str(), &message, exit);
                 }
                 return exit.into();
             }

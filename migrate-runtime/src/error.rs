@@ -1,9 +1,133 @@
-//! `MigrateError`: everything that stops a migration, each with a stable code and a message
-//! that says what to do. Messages never contain a password (URLs are redacted).
+//! `MigrateError`: everything that stops a migration, each with a stable [`ErrorCode`] (listed
+//! in docs/DIAGNOSTICS.md) and a message that says what to do. Messages never contain a password
+//! (URLs are redacted). A database's own error is kept as the [`DbError`] source.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::history::{Drift, Unresolved};
+
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)*) => {
+        /// The stable, kebab-case code of each kind of [`MigrateError`] (shown as
+        /// `error[code]`; docs/DIAGNOSTICS.md lists them).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, for documentation and the uniqueness test.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as printed, e.g. `lock-timeout`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The URL's scheme is not one this build supports.
+    UnsupportedUrl => "unsupported-url",
+    /// Connecting failed.
+    Connect => "connect",
+    /// The server did not answer in time.
+    ConnectTimeout => "connect-timeout",
+    /// A statement of our own failed.
+    Database => "database",
+    /// A revision's statement failed.
+    StatementFailed => "statement-failed",
+    /// SQLite: a revision broke a foreign key.
+    ForeignKeyViolation => "foreign-key-violation",
+    /// A MySQL `--sql` script needs the database's name.
+    ScriptNeedsDatabase => "script-needs-database",
+    /// A revision's SQL cannot be split.
+    UnsplittableSql => "unsplittable-sql",
+    /// Applied revisions changed since.
+    Drift => "drift",
+    /// Rows were left `started` or `failed`.
+    Unresolved => "unresolved",
+    /// The database has revisions the binary does not know and that do not descend from it.
+    Diverged => "diverged",
+    /// The migration lock stayed held.
+    LockTimeout => "lock-timeout",
+    /// The target does not parse or resolve.
+    Target => "target",
+    /// No plan reaches the target.
+    Plan => "plan",
+    /// A history row cannot be read.
+    CorruptHistory => "corrupt-history",
+    /// `resolve` on a revision with nothing to resolve.
+    NothingToResolve => "nothing-to-resolve",
+    /// The embedded revisions are invalid.
+    InvalidRevisions => "invalid-revisions",
+    /// Unknown command-line words.
+    Usage => "usage",
+    /// The history table's name is not an identifier.
+    InvalidTableName => "invalid-table-name",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// A database driver's error, kept as the source of a [`MigrateError`] for programs that
+/// inspect it ([`DbError::sqlx`], [`DbError::code`]). Displayed as the database's message and
+/// code with any password of the URL replaced by `***`; it reports no source of its own, so an
+/// error-chain printer cannot show the driver's text unredacted.
+#[derive(Debug)]
+pub struct DbError {
+    inner: sqlx::Error,
+    secret: Option<String>,
+}
+
+impl DbError {
+    pub(crate) fn new(inner: sqlx::Error) -> Self {
+        Self { inner, secret: None }
+    }
+
+    pub(crate) fn redacting(inner: sqlx::Error, url: &str) -> Self {
+        Self { inner, secret: password_of(url).filter(|p| !p.is_empty()) }
+    }
+
+    /// The driver's error.
+    pub fn sqlx(&self) -> &sqlx::Error {
+        &self.inner
+    }
+
+    /// The database's error code (SQLSTATE on PostgreSQL, e.g. `42P01`), when it gave one.
+    pub fn code(&self) -> Option<String> {
+        match &self.inner {
+            sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = db_message(&self.inner);
+        match &self.secret {
+            Some(secret) => f.write_str(&text.replace(secret.as_str(), "***")),
+            None => f.write_str(&text),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
 
 /// Why a migration (or a status read) did not complete.
 #[derive(Debug, thiserror::Error)]
@@ -19,12 +143,12 @@ pub enum MigrateError {
         enabled: &'static str,
     },
     /// Connecting failed.
-    #[error("cannot connect to `{url}`: {message}")]
+    #[error("cannot connect to `{url}`: {source}")]
     Connect {
         /// The URL, password redacted.
         url: String,
-        /// The driver's error, password redacted.
-        message: String,
+        /// The driver's error (displayed with the password redacted).
+        source: DbError,
     },
     /// The server did not answer in time.
     #[error("timed out connecting to `{url}` after {}s: the server accepted no connection or did not answer (raise the connect timeout, or check the host and port)", waited.as_secs_f64())]
@@ -35,12 +159,12 @@ pub enum MigrateError {
         waited: Duration,
     },
     /// A statement of our own (history table, lock) failed.
-    #[error("database error while {doing}: {message}")]
+    #[error("database error while {doing}: {source}")]
     Database {
         /// What we were doing.
         doing: String,
-        /// The database's message.
-        message: String,
+        /// The database's error.
+        source: DbError,
     },
     /// A statement of a revision failed.
     #[error("revision `{revision}` failed at {path}:{line} ({direction}): {message}{hint}")]
@@ -57,6 +181,9 @@ pub enum MigrateError {
         message: String,
         /// What to do next (empty when the failure rolled back cleanly).
         hint: String,
+        /// The database's error.
+        #[source]
+        source: DbError,
     },
     /// SQLite: a revision left rows whose foreign keys point nowhere (`PRAGMA
     /// foreign_key_check` before it commits; foreign keys are off while revisions run).
@@ -101,8 +228,17 @@ pub enum MigrateError {
     #[error("refusing to migrate: applied revision(s) changed since they were applied: {}; restore the files, or move the change into a new revision", list_drift(.0))]
     Drift(Vec<Drift>),
     /// Rows were left `started` or `failed`.
-    #[error("refusing to migrate: {}; check the schema by hand, then run: {}", list_unresolved(.0), resolve_hints(.0))]
-    Unresolved(Vec<Unresolved>),
+    #[error(
+        "refusing to migrate: {}; check the schema by hand, then run: {}",
+        list_unresolved(rows),
+        resolve_hints(rows, command)
+    )]
+    Unresolved {
+        /// The rows.
+        rows: Vec<Unresolved>,
+        /// The command the hint names (`cargo migrate`, `myapp migrate`).
+        command: String,
+    },
     /// The database has revisions this binary does not know and that do not descend from it.
     #[error("refusing to migrate: the database has revision(s) this binary does not know and that do not descend from its head: {}; deploy a binary built from a branch that contains them", .0.join(", "))]
     Diverged(Vec<String>),
@@ -154,33 +290,33 @@ pub enum MigrateError {
 }
 
 impl MigrateError {
-    /// A stable kebab-case code for each kind.
-    pub fn code(&self) -> &'static str {
+    /// The stable code of this kind of error.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MigrateError::UnsupportedUrl { .. } => "unsupported-url",
-            MigrateError::Connect { .. } => "connect",
-            MigrateError::ConnectTimeout { .. } => "connect-timeout",
-            MigrateError::Database { .. } => "database",
-            MigrateError::Statement { .. } => "statement-failed",
-            MigrateError::ForeignKeyViolation { .. } => "foreign-key-violation",
-            MigrateError::ScriptNeedsDatabase { .. } => "script-needs-database",
-            MigrateError::Split { .. } => "unsplittable-sql",
-            MigrateError::Drift(_) => "drift",
-            MigrateError::Unresolved(_) => "unresolved",
-            MigrateError::Diverged(_) => "diverged",
-            MigrateError::LockTimeout { .. } => "lock-timeout",
-            MigrateError::Target(_) => "target",
-            MigrateError::Plan(_) => "plan",
-            MigrateError::CorruptHistory { .. } => "corrupt-history",
-            MigrateError::NothingToResolve { .. } => "nothing-to-resolve",
-            MigrateError::Invalid(_) => "invalid-revisions",
-            MigrateError::Usage(_) => "usage",
-            MigrateError::TableName { .. } => "invalid-table-name",
+            MigrateError::UnsupportedUrl { .. } => ErrorCode::UnsupportedUrl,
+            MigrateError::Connect { .. } => ErrorCode::Connect,
+            MigrateError::ConnectTimeout { .. } => ErrorCode::ConnectTimeout,
+            MigrateError::Database { .. } => ErrorCode::Database,
+            MigrateError::Statement { .. } => ErrorCode::StatementFailed,
+            MigrateError::ForeignKeyViolation { .. } => ErrorCode::ForeignKeyViolation,
+            MigrateError::ScriptNeedsDatabase { .. } => ErrorCode::ScriptNeedsDatabase,
+            MigrateError::Split { .. } => ErrorCode::UnsplittableSql,
+            MigrateError::Drift(_) => ErrorCode::Drift,
+            MigrateError::Unresolved { .. } => ErrorCode::Unresolved,
+            MigrateError::Diverged(_) => ErrorCode::Diverged,
+            MigrateError::LockTimeout { .. } => ErrorCode::LockTimeout,
+            MigrateError::Target(_) => ErrorCode::Target,
+            MigrateError::Plan(_) => ErrorCode::Plan,
+            MigrateError::CorruptHistory { .. } => ErrorCode::CorruptHistory,
+            MigrateError::NothingToResolve { .. } => ErrorCode::NothingToResolve,
+            MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
+            MigrateError::Usage(_) => ErrorCode::Usage,
+            MigrateError::TableName { .. } => ErrorCode::InvalidTableName,
         }
     }
 
-    pub(crate) fn db(doing: impl Into<String>, e: &sqlx::Error) -> Self {
-        MigrateError::Database { doing: doing.into(), message: db_message(e) }
+    pub(crate) fn db(doing: impl Into<String>, e: sqlx::Error) -> Self {
+        MigrateError::Database { doing: doing.into(), source: DbError::new(e) }
     }
 }
 
@@ -213,9 +349,9 @@ fn list_unresolved(u: &[Unresolved]) -> String {
         .join("; ")
 }
 
-fn resolve_hints(u: &[Unresolved]) -> String {
+fn resolve_hints(u: &[Unresolved], command: &str) -> String {
     u.iter()
-        .map(|u| format!("`cargo migrate resolve {} --applied` or `--rolled-back`", u.revision))
+        .map(|u| format!("`{command} resolve {} --applied` or `--rolled-back`", u.revision))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -272,6 +408,31 @@ fn password_of(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_driver_error_is_the_source_and_is_shown_redacted() {
+        let e = MigrateError::Connect {
+            url: redact_url("postgres://app:hunter2@db/prod"),
+            source: DbError::redacting(
+                sqlx::Error::Protocol("bad auth for app:hunter2".into()),
+                "postgres://app:hunter2@db/prod",
+            ),
+        };
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        let source = std::error::Error::source(&e).expect("a source");
+        assert!(source.to_string().contains("bad auth for app:***"), "{source}");
+        assert!(std::error::Error::source(source).is_none(), "the driver's text is not reachable unredacted");
+        assert_eq!(e.code(), "connect");
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -35,7 +35,7 @@ pub(crate) async fn check(
     let rows = match conn.rows(&table.select_summary()).await {
         Ok(rows) => rows,
         Err(e) if is_missing_table(&e) => return Ok(FastPath::NoSummary),
-        Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), &e)),
+        Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), e)),
     };
     let Some([Some(digest), Some(format), Some(count)]) =
         rows.into_iter().next().as_deref().map(|r| [0, 1, 2].map(|i| r.get(i).cloned().flatten()))

@@ -39,7 +39,7 @@ pub use backend::{AnyPool, DEFAULT_CONNECT_TIMEOUT, DbPool};
 pub use cli::CliOutcome;
 pub use dialect::{Dialect, SqlText};
 pub use engine::{Options, Report, Step};
-pub use error::{MigrateError, redact_secret, redact_url};
+pub use error::{DbError, ErrorCode, MigrateError, redact_secret, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use lock::lock_statement;
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};

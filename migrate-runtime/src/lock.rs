@@ -46,7 +46,7 @@ impl LockGuard {
         if let Some(sql) = self.release_sql.take() {
             if let Err(e) = conn.execute(&sql).await {
                 conn.discard();
-                return Err(MigrateError::db("releasing the migration lock", &e));
+                return Err(MigrateError::db("releasing the migration lock", e));
             }
         }
         Ok(()) // `conn` goes back to its pool here, unlocked.
@@ -83,7 +83,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
                 let previous = conn
                     .scalar(sql)
                     .await
-                    .map_err(|e| MigrateError::db("setting client_connection_check_interval", &e))?;
+                    .map_err(|e| MigrateError::db("setting client_connection_check_interval", e))?;
                 if let Some(previous) = previous {
                     restore = format!(
                         ", set_config('client_connection_check_interval', {}, false)",
@@ -124,7 +124,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
             Ok(_) => {}
             Err(e) => {
                 conn.discard();
-                return Err(MigrateError::db("taking the migration lock", &e));
+                return Err(MigrateError::db("taking the migration lock", e));
             }
         }
         if started.elapsed() >= timeout || logged.elapsed() >= LOG_EVERY {

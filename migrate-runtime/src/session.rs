@@ -40,7 +40,7 @@ impl Session {
             Dialect::MySql => "SELECT DATABASE(), DATABASE()",
             Dialect::Sqlite => "SELECT 'main', CAST(foreign_keys AS TEXT) FROM pragma_foreign_keys",
         };
-        let rows = conn.rows(sql).await.map_err(|e| MigrateError::db("reading the session's schema", &e))?;
+        let rows = conn.rows(sql).await.map_err(|e| MigrateError::db("reading the session's schema", e))?;
         let mut row = rows.into_iter().next().unwrap_or_default().into_iter();
         let (schema, second) = (row.next().flatten(), row.next().flatten());
         let plain = |s: &str| !s.is_empty() && !s.contains(['.', '"', '`']);
@@ -94,7 +94,7 @@ impl Session {
         let rows = conn
             .rows("SELECT \"table\", parent FROM pragma_foreign_key_check LIMIT 5")
             .await
-            .map_err(|e| MigrateError::db("checking foreign keys (PRAGMA foreign_key_check)", &e))?;
+            .map_err(|e| MigrateError::db("checking foreign keys (PRAGMA foreign_key_check)", e))?;
         Ok(rows
             .into_iter()
             .map(|r| {

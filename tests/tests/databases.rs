@@ -128,6 +128,11 @@ async fn a_failing_statement_names_revision_file_and_line_and_leaves_a_clean_or_
             assert_eq!(db.history(TABLE).await, ["a:applied", "b:failed"]);
             let refused = up(&db, &fixed, "head").await.expect_err("unresolved");
             assert!(refused.to_string().contains("cargo migrate resolve b --applied"), "{refused}");
+            // The hint names the front door in use.
+            let app = Options { hint_command: "myapp migrate".into(), ..Options::default() };
+            let refused = upgrade(db.pool.as_db(), &fixed, &target("head"), &app).await.expect_err("unresolved");
+            assert!(refused.to_string().contains("run: `myapp migrate resolve b --applied`"), "{refused}");
+            assert_eq!(refused.code(), "unresolved");
             execute(&db.pool, "DROP TABLE first_part").await;
             resolve(db.pool.as_db(), "b", false, &Options::default()).await.expect("resolve as rolled back");
         } else {

@@ -127,7 +127,7 @@ impl Conn {
     }
 
     async fn acquire_now(pool: DbPool<'_>) -> Result<Self, MigrateError> {
-        let failed = |e: sqlx::Error| MigrateError::db("taking a connection from the pool", &e);
+        let failed = |e: sqlx::Error| MigrateError::db("taking a connection from the pool", e);
         Ok(match pool {
             #[cfg(feature = "postgres")]
             DbPool::Postgres(p) => Conn::Postgres(p.acquire().await.map_err(failed)?),
@@ -208,7 +208,7 @@ impl Conn {
 
     /// Runs a statement of our own, mapping a failure to a [`MigrateError::Database`].
     pub async fn run(&mut self, doing: &str, sql: &str) -> Result<(), MigrateError> {
-        self.execute(sql).await.map_err(|e| MigrateError::db(doing, &e))
+        self.execute(sql).await.map_err(|e| MigrateError::db(doing, e))
     }
 
     /// Closes the session instead of returning the connection to the pool: the server then
@@ -305,7 +305,7 @@ impl AnyPool {
         let unsupported = || MigrateError::UnsupportedUrl { url: shown.clone(), enabled: enabled_features() };
         let failed = |e: sqlx::Error| MigrateError::Connect {
             url: shown.clone(),
-            message: crate::error::redact_secret(&db_message(&e), url),
+            source: crate::error::DbError::redacting(e, url),
         };
         // One direct connection first: a pool's timeout would hide the real reason.
         match Dialect::from_url(url).ok_or_else(unsupported)? {

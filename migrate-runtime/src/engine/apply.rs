@@ -161,14 +161,15 @@ async fn after_statements(
     })
 }
 
-fn statement_failed(r: &Revision, line: usize, direction: &'static str, e: &sqlx::Error, hint: String) -> MigrateError {
+fn statement_failed(r: &Revision, line: usize, direction: &'static str, e: sqlx::Error, hint: String) -> MigrateError {
     MigrateError::Statement {
         revision: r.id.to_string(),
         path: r.source.path.clone(),
         line,
         direction,
-        message: statement_message(e),
+        message: statement_message(&e),
         hint,
+        source: crate::error::DbError::new(e),
     }
 }
 
@@ -210,7 +211,7 @@ async fn in_a_transaction(
     }
     if let Err((line, e)) = run_statements(conn, statements).await {
         let _ = conn.execute("ROLLBACK").await;
-        return Err(statement_failed(r, line, direction, &e, String::new()));
+        return Err(statement_failed(r, line, direction, e, String::new()));
     }
     if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
         let _ = conn.execute("ROLLBACK").await;
@@ -261,7 +262,7 @@ async fn outside_a_transaction(
     let failure = match run_statements(conn, statements).await {
         Err((line, e)) => {
             let message = statement_message(&e);
-            Some((statement_failed(r, line, direction, &e, String::new()), message))
+            Some((statement_failed(r, line, direction, e, String::new()), message))
         }
         Ok(()) => match after_statements(conn, run.session, r, statements, direction).await {
             Err(e) => {

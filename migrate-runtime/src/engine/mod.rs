@@ -134,7 +134,10 @@ pub async fn up_to_date(
 /// Refuses to go on past drift, unresolved rows or divergence.
 fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateError> {
     if !status.unresolved.is_empty() {
-        return Err(MigrateError::Unresolved(status.unresolved.clone()));
+        return Err(MigrateError::Unresolved {
+            rows: status.unresolved.clone(),
+            command: options.hint_command.clone(),
+        });
     }
     if !status.drifted.is_empty() && !options.allow_drift {
         return Err(MigrateError::Drift(status.drifted.clone()));

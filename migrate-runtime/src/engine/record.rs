@@ -16,7 +16,7 @@ pub(crate) async fn read_history(conn: &mut Conn, table: &HistoryTable) -> Resul
     let rows = match conn.rows(&table.select_rows()).await {
         Ok(rows) => rows,
         Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
-        Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), &e)),
+        Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), e)),
     };
     history_rows(rows, table)
 }

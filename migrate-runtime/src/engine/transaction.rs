@@ -43,7 +43,7 @@ pub(crate) async fn begin_with(
                 if then.is_some() {
                     let _ = conn.execute("ROLLBACK").await;
                 }
-                return Err(MigrateError::db("starting a transaction", &e));
+                return Err(MigrateError::db("starting a transaction", e));
             }
         }
     }
@@ -60,7 +60,7 @@ pub(crate) async fn send_or_roll_back(
         Ok(()) => Ok(()),
         Err(e) => {
             let _ = conn.execute("ROLLBACK").await;
-            Err(MigrateError::db(doing(), &e))
+            Err(MigrateError::db(doing(), e))
         }
     }
 }
