@@ -89,28 +89,25 @@ impl PartialEq<&str> for ErrorCode {
 /// code with any password of the URL replaced by `***`; it reports no source of its own, so an
 /// error-chain printer cannot show the driver's text unredacted.
 #[derive(Debug)]
-pub struct DbError {
-    inner: sqlx::Error,
-    secret: Option<String>,
-}
+pub struct DbError(Box<(sqlx::Error, Option<String>)>);
 
 impl DbError {
     pub(crate) fn new(inner: sqlx::Error) -> Self {
-        Self { inner, secret: None }
+        Self(Box::new((inner, None)))
     }
 
     pub(crate) fn redacting(inner: sqlx::Error, url: &str) -> Self {
-        Self { inner, secret: password_of(url).filter(|p| !p.is_empty()) }
+        Self(Box::new((inner, password_of(url).filter(|p| !p.is_empty()))))
     }
 
     /// The driver's error.
     pub fn sqlx(&self) -> &sqlx::Error {
-        &self.inner
+        &self.0.0
     }
 
     /// The database's error code (SQLSTATE on PostgreSQL, e.g. `42P01`), when it gave one.
     pub fn code(&self) -> Option<String> {
-        match &self.inner {
+        match self.sqlx() {
             sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
             _ => None,
         }
@@ -119,8 +116,8 @@ impl DbError {
 
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = db_message(&self.inner);
-        match &self.secret {
+        let text = db_message(self.sqlx());
+        match &self.0.1 {
             Some(secret) => f.write_str(&text.replace(secret.as_str(), "***")),
             None => f.write_str(&text),
         }
@@ -167,7 +164,7 @@ pub enum MigrateError {
         source: DbError,
     },
     /// A statement of a revision failed.
-    #[error("revision `{revision}` failed at {path}:{line} ({direction}): {message}{hint}")]
+    #[error("revision `{revision}` failed at {path}:{line} ({direction}): {source}{hint}")]
     Statement {
         /// The revision id.
         revision: String,
@@ -177,8 +174,6 @@ pub enum MigrateError {
         line: usize,
         /// `up` or `down`.
         direction: &'static str,
-        /// The database's message.
-        message: String,
         /// What to do next (empty when the failure rolled back cleanly).
         hint: String,
         /// The database's error.

@@ -2,6 +2,7 @@
 //! with the real cargo in the workspace's own target directory (so dependencies compile once).
 
 pub mod db;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -167,7 +167,6 @@ fn statement_failed(r: &Revision, line: usize, direction: &'static str, e: sqlx:
         path: r.source.path.clone(),
         line,
         direction,
-        message: statement_message(&e),
         hint,
         source: crate::error::DbError::new(e),
     }
@@ -205,7 +204,7 @@ async fn in_a_transaction(
     let started = Instant::now();
     let recheck = (table.dialect() == Dialect::Sqlite).then(|| table.select_state(r.id.as_str()));
     let found = begin_with(conn, run.lock_timeout, table.name(), recheck.as_deref()).await?;
-    if recheck.is_some() && !found.is_empty() == (verb == Verb::Upgrade) {
+    if recheck.is_some() && found.is_empty() != (verb == Verb::Upgrade) {
         conn.run("ending a transaction", "ROLLBACK").await?;
         return Ok(None); // another process did this step first
     }
