@@ -14,6 +14,7 @@ pub(crate) fn now() -> String {
 
 /// The state of a history row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum State {
     /// Applied and committed.
     Applied,
@@ -115,6 +116,7 @@ impl HistoryRow {
 
 /// An applied revision whose up section has changed since.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Drift {
     /// The revision id.
     pub revision: String,
@@ -124,6 +126,7 @@ pub struct Drift {
 
 /// A row left `started` or `failed`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Unresolved {
     /// The revision id.
     pub revision: String,
@@ -134,8 +137,11 @@ pub struct Unresolved {
 }
 
 /// What a database's history says, compared with the revisions a binary knows: shaped for a
-/// health endpoint.
+/// health endpoint (with the `serde` feature it serialises as
+/// `{"current": [...], "pending": [...], "drifted": [{"revision", "path"}], "unresolved":
+/// [{"revision", "state", "error"}], "ahead": [...], "diverged": [...]}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Status {
     /// The heads of the applied revisions this binary knows (empty: nothing applied).
     pub current: Vec<String>,

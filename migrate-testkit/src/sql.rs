@@ -2,7 +2,7 @@
 //! splitter's unit tests and the database tests that run it on the real server.
 
 /// MySQL's and MariaDB's compound statements, without `DELIMITER`: each body stays whole.
-/// The splitter's unit tests split each one; `tests/tests/real_sql.rs` runs each on MariaDB,
+/// The splitter's unit tests split each one; `tests/tests/e2e/real_sql.rs` runs each on MariaDB,
 /// with and without `DELIMITER`. Each creates one object, named in its first line, on a table
 /// `t (a INT, b VARCHAR(10))`.
 pub const MYSQL_COMPOUND: [(&str, &str); 14] = [

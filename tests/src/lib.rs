@@ -154,3 +154,132 @@ pub fn migrate_command(bin: &Path, pkg: &Path, url: &str, args: &[&str]) -> Comm
         .stdin(Stdio::null());
     cmd
 }
+
+/// The example application running as a service: started with `LISTEN=127.0.0.1:0`, booted once
+/// it printed `listening on http://ADDR`. Stopped with SIGTERM (killed if it does not stop) when
+/// [`Service::stop`] is called or it is dropped.
+pub struct Service {
+    child: Option<std::process::Child>,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// What it printed on stdout up to and including the `listening` line.
+    pub stdout: String,
+    /// `host:port` it serves on.
+    pub addr: String,
+    stderr: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// How a [`Service`] ended.
+#[derive(Debug)]
+pub struct Stopped {
+    /// Its exit status.
+    pub status: std::process::ExitStatus,
+    /// Everything it printed on stdout.
+    pub stdout: String,
+    /// Everything it printed on stderr.
+    pub stderr: String,
+}
+
+impl Service {
+    /// Boots `bin` with `env` (plus `LISTEN=127.0.0.1:0`), waiting up to `limit` for it to
+    /// listen. `Err` holds what it printed when it exited (or hung) before listening.
+    ///
+    /// # Panics
+    /// When the process cannot be started.
+    pub fn boot(bin: &Path, env: &[(&str, &str)], limit: std::time::Duration) -> Result<Self, Stopped> {
+        use std::io::BufRead as _;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let stderr = dir.path().join("stderr");
+        let mut cmd = Command::new(bin);
+        cmd.env("LISTEN", "127.0.0.1:0").env("RUST_LOG", "warn").stdin(Stdio::null()).stdout(Stdio::piped());
+        cmd.stderr(std::fs::File::create(&stderr).expect("stderr file"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start the application");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut service =
+            Self { child: Some(child), lines, stdout: String::new(), addr: String::new(), stderr, _dir: dir };
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match service.lines.recv_timeout(left) {
+                Ok(line) => {
+                    service.stdout.push_str(&line);
+                    service.stdout.push('\n');
+                    if let Some(rest) = line.strip_prefix("listening on http://") {
+                        service.addr = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                        return Ok(service);
+                    }
+                }
+                Err(_) => return Err(service.stop()),
+            }
+        }
+    }
+
+    /// `GET path` over HTTP/1.1: the status code and the body.
+    ///
+    /// # Panics
+    /// When the service cannot be reached or answers something that is not HTTP.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        use std::io::{Read as _, Write as _};
+        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connect to the service");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr).expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read the response");
+        let code = response.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("an HTTP status line");
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+        (code, body)
+    }
+
+    /// Sends SIGTERM (a graceful stop), waits up to 20 s (then kills), and returns its output.
+    ///
+    /// # Panics
+    /// When waiting for the process fails.
+    pub fn stop(mut self) -> Stopped {
+        let mut child = self.child.take().expect("running");
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                break child.wait().expect("wait");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut stdout = std::mem::take(&mut self.stdout);
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_millis(200)) {
+            stdout.push_str(&line);
+            stdout.push('\n');
+        }
+        let stderr = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+        Stopped { status, stdout, stderr }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit: {}\n--- stdout\n{}--- stderr\n{}", self.status, self.stdout, self.stderr)
+    }
+}

@@ -1,74 +1,94 @@
-//! Load: 32 processes of the built example application boot at the same moment against one
-//! fresh database, 10 rounds, on PostgreSQL, MariaDB and a SQLite file. Every process must exit 0,
-//! the applied counts they report must add up to the number of revisions (each applied exactly
-//! once), the history must hold each revision once as `applied`, and the schema must equal the
-//! one a single boot builds. The wall time of each round is printed (it is a report, not an
-//! assertion: these machines are shared and noisy).
+//! Load: 32 processes of the built example service boot at the same moment against one fresh
+//! database, 10 rounds, on PostgreSQL, MariaDB and a SQLite file. Every process must migrate and
+//! start listening, then stop cleanly (exit 0 on SIGTERM); the applied counts they report must add
+//! up to the number of revisions (each applied exactly once), the history must hold each
+//! revision once as `applied`, and the schema must equal the one a single boot builds. The wall
+//! time of each round (start signal to the last process listening) is printed (it is a report,
+//! not an assertion: these machines are shared and noisy).
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use migrate_e2e::db::{TestDb, fresh};
-use migrate_e2e::{example_app_bin, text};
+use migrate_e2e::{Service, Stopped, example_app_bin};
 use migrate_runtime::Dialect;
 
 const PROCESSES: usize = 32;
 const ROUNDS: usize = 10;
 const REVISIONS: usize = 5;
 
-/// Starts `n` copies of `bin` on `url` at the same moment; their outputs and the wall time from
-/// the start signal to the last exit.
-fn boot_together(bin: &Path, url: &str, n: usize) -> (Vec<Output>, Duration) {
+/// One process of a round: booted (listening, then stopped) or not.
+type Boot = Result<Stopped, Stopped>;
+
+/// Starts `n` copies of `bin` on `url` at the same moment; how each went, and the wall time from
+/// the start signal to the last one listening.
+fn boot_together(bin: &Path, url: &str, n: usize) -> (Vec<Boot>, Duration) {
     let barrier = Arc::new(Barrier::new(n + 1));
     let handles: Vec<_> = (0..n)
         .map(|_| {
             let (bin, url, barrier) = (bin.to_path_buf(), url.to_owned(), Arc::clone(&barrier));
             std::thread::spawn(move || {
-                let mut cmd = Command::new(bin);
-                cmd.env("DATABASE_URL", url).env("RUST_LOG", "warn").stdin(Stdio::null());
                 barrier.wait();
-                cmd.output().expect("start the application")
+                let booted = Service::boot(&bin, &[("DATABASE_URL", &url)], Duration::from_secs(300));
+                let listening = Instant::now();
+                (booted.map(Service::stop), listening)
             })
         })
         .collect();
     barrier.wait();
     let started = Instant::now();
-    let outputs = handles.into_iter().map(|h| h.join().expect("thread")).collect();
-    (outputs, started.elapsed())
+    let mut last = started;
+    let mut boots = Vec::new();
+    for h in handles {
+        let (boot, listening) = h.join().expect("thread");
+        last = last.max(listening);
+        boots.push(boot);
+    }
+    (boots, last - started)
 }
 
 /// The number of revisions one boot reports it applied (`<url>: N revision(s) applied, …`).
-fn applied_count(out: &Output) -> usize {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
+fn applied_count(out: &Stopped) -> usize {
+    out.stdout
         .split(": ")
         .nth(1)
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected output:\n{}", text(out)))
+        .unwrap_or_else(|| panic!("unexpected output:\n{out}"))
+}
+
+/// The processes that did not boot, or did not stop cleanly.
+fn failures(boots: &[Boot]) -> Vec<String> {
+    boots
+        .iter()
+        .filter_map(|b| match b {
+            Ok(stopped) if stopped.status.success() => None,
+            Ok(stopped) => Some(format!("did not stop cleanly: {stopped}")),
+            Err(stopped) => Some(format!("did not boot: {stopped}")),
+        })
+        .collect()
 }
 
 async fn load(dialect: Dialect) {
     let bin = example_app_bin();
     let Some(reference) = fresh(dialect).await else { return };
     let (single, _) = boot_together(&bin, &reference.url, 1);
-    assert!(single[0].status.success(), "{}", text(&single[0]));
+    assert!(failures(&single).is_empty(), "{}", failures(&single).join("\n"));
     let expected_schema = reference.schema().await;
     let mut walls = Vec::new();
     for round in 1..=ROUNDS {
         let db: TestDb = fresh(dialect).await.expect("configured above");
-        let (outputs, wall) = boot_together(&bin, &db.url, PROCESSES);
-        let failures: Vec<String> = outputs.iter().filter(|o| !o.status.success()).map(text).collect();
+        let (boots, wall) = boot_together(&bin, &db.url, PROCESSES);
+        let failed = failures(&boots);
         assert!(
-            failures.is_empty(),
+            failed.is_empty(),
             "{dialect} round {round}: {} of {PROCESSES} failed:\n{}",
-            failures.len(),
-            failures.join("\n")
+            failed.len(),
+            failed.join("\n")
         );
-        let applied: usize = outputs.iter().map(applied_count).sum();
+        let applied: usize = boots.iter().flatten().map(applied_count).sum();
         assert_eq!(applied, REVISIONS, "{dialect} round {round}: each revision applied exactly once");
         let history = db.history("migrate_history").await;
         assert_eq!(history.len(), REVISIONS, "{dialect} round {round}: {history:?}");

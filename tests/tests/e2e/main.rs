@@ -1,0 +1,16 @@
+//! The end-to-end tests, one binary (each test binary links sqlx and the runtime; one link
+//! instead of a dozen): real scratch crates built with cargo, the real `cargo-migrate` and
+//! example binaries, real PostgreSQL, MariaDB and SQLite. Each module is one subject.
+
+mod cli_database;
+mod crashes;
+mod databases;
+mod example_app;
+mod hostile;
+mod load;
+mod locks;
+mod real_sql;
+mod scratch_crate;
+mod secrets;
+mod timeouts;
+mod tls;
