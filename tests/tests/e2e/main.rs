@@ -12,5 +12,6 @@ mod locks;
 mod real_sql;
 mod scratch_crate;
 mod secrets;
+mod servers;
 mod timeouts;
 mod tls;

@@ -1,0 +1,13 @@
+//! Which database servers the tests can reach, decided when they are built: a server without its
+//! URL makes its `servers::*` test count as ignored in the test summary (the database tests
+//! themselves still run their SQLite half and print a SKIPPED line for the rest).
+
+fn main() {
+    for (var, cfg) in [("MIGRATE_TEST_POSTGRES_URL", "no_postgres"), ("MIGRATE_TEST_MYSQL_URL", "no_mysql")] {
+        println!("cargo::rerun-if-env-changed={var}");
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if !std::env::var(var).is_ok_and(|v| !v.is_empty()) {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+    }
+}
