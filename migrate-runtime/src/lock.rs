@@ -15,8 +15,12 @@ use crate::backend::Conn;
 use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 
-/// How often to retry a lock held by someone else.
-const POLL: Duration = Duration::from_millis(100);
+/// The first wait before retrying a lock held by someone else; each retry waits twice as long,
+/// up to `MAX_POLL`, so a waiter notices promptly when a short holder finishes and does not
+/// hammer the server while a long one runs.
+const FIRST_POLL: Duration = Duration::from_millis(5);
+/// The longest wait between two tries.
+const MAX_POLL: Duration = Duration::from_millis(100);
 /// How often to log that we are still waiting.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
@@ -116,6 +120,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
     };
     let started = Instant::now();
     let mut logged = Instant::now();
+    let mut poll = FIRST_POLL;
     loop {
         match conn.scalar(&try_sql).await {
             Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
@@ -136,7 +141,8 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
             tracing::warn!(table, holder = %holder, waited_s = started.elapsed().as_secs(), "waiting for the migration lock");
             logged = Instant::now();
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(poll).await;
+        poll = (poll * 2).min(MAX_POLL);
     }
 }
 

@@ -231,6 +231,14 @@ async fn migrate(
     let session = Session::capture(&mut conn, &options.table).await?;
     let table = HistoryTable::new(conn.dialect(), session.table());
     let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    // A waiter whose holder just did everything: one read, nothing written, the lock released.
+    if summary_checked && !graph.is_empty() {
+        if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), graph, &table).await? {
+            tracing::debug!("another process applied everything while this one waited for the lock");
+            guard.release().await?;
+            return Ok(Report { before: current.clone(), after: current, locked: true, ..Report::default() });
+        }
+    }
     ensure_tables(guard.conn(), &table, options).await?;
     let rows = read_history(guard.conn(), &table).await?;
     let status = analyze(graph, &rows);

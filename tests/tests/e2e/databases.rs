@@ -409,3 +409,40 @@ async fn duration_ms_records_the_whole_revision_commit_included() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_waiter_that_finds_everything_applied_writes_nothing() {
+    let mut slow = Spec::new("b", &["a"]);
+    for db in fresh_databases().await {
+        let d = db.dialect;
+        slow.up = match d {
+            Dialect::Postgres => "SELECT pg_sleep(2);\n".into(),
+            Dialect::MySql => "SELECT SLEEP(2);\n".into(),
+            // SQLite locks per revision (no session lock): a waiter re-checks each revision.
+            Dialect::Sqlite => continue,
+        };
+        let g = std::sync::Arc::new(graph(&[Spec::new("a", &[]), slow.clone()]));
+        up(&db, &g, "a").await.expect("first revision, tables created");
+        // Every write of a summary is counted by a trigger.
+        execute(&db.pool, "CREATE TABLE summary_writes (n INT)").await;
+        match d {
+            Dialect::Postgres => {
+                execute(&db.pool, "CREATE FUNCTION note_summary_write() RETURNS trigger AS $$ BEGIN INSERT INTO summary_writes VALUES (1); RETURN NEW; END $$ LANGUAGE plpgsql").await;
+                execute(&db.pool, "CREATE TRIGGER summary_written AFTER INSERT ON migrate_history_summary FOR EACH ROW EXECUTE FUNCTION note_summary_write()").await;
+            }
+            _ => {
+                execute(&db.pool, "CREATE TRIGGER summary_written AFTER INSERT ON migrate_history_summary FOR EACH ROW INSERT INTO summary_writes VALUES (1)").await;
+            }
+        }
+        let (pool, g2) = (db.pool.clone(), std::sync::Arc::clone(&g));
+        let holder =
+            tokio::spawn(async move { upgrade(pool.as_db(), &g2, &target("heads"), &Options::default()).await });
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let waiter = up(&db, &g, "heads").await.expect("the waiter");
+        let held = holder.await.expect("task").expect("the holder");
+        assert_eq!(ids(&held), ["b"], "{d}");
+        assert!(waiter.steps.is_empty() && waiter.locked && waiter.after == ["b"], "{d}: {waiter:?}");
+        let writes = texts(&db.pool, "SELECT CAST(COUNT(*) AS CHAR(8)) FROM summary_writes").await;
+        assert_eq!(writes.iter().map(|w| w.trim()).collect::<Vec<_>>(), ["1"], "{d}: only the holder wrote a summary");
+    }
+}
