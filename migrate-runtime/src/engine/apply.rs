@@ -186,7 +186,7 @@ pub(crate) async fn run_revision(
     if in_transaction {
         in_a_transaction(conn, r, statements, verb, run).await
     } else {
-        outside_a_transaction(conn, r, statements, verb, run).await.map(Some)
+        outside_a_transaction(conn, r, statements, verb, run).await
     }
 }
 
@@ -241,19 +241,28 @@ async fn in_a_transaction(
 
 /// MySQL/MariaDB and `transaction: false`: a `started` row (committed with the previous
 /// revision's `applied` row), the statements, then `applied` (pending, for the next commit) or
-/// `failed`. A downgrade removes the row once its statements ran.
+/// `failed`. A downgrade removes the row once its statements ran. On SQLite (no session lock)
+/// the `started` row is the claim: written in `BEGIN IMMEDIATE` after a re-check, so a
+/// concurrent run finds the revision taken and waits for its outcome instead. Returns `None`
+/// when another process applied it.
 async fn outside_a_transaction(
     conn: &mut Conn,
     r: &Revision,
     statements: &[Statement],
     verb: Verb,
     run: &mut Run<'_>,
-) -> Result<Step, MigrateError> {
+) -> Result<Option<Step>, MigrateError> {
     let (table, direction) = (run.table, verb.direction());
+    let claimed = verb == Verb::Upgrade && table.dialect() == Dialect::Sqlite;
+    if claimed && !claim(conn, r, run).await? {
+        return Ok(None);
+    }
     let started = Instant::now();
     if verb == Verb::Upgrade {
         let insert = table.insert(&HistoryRow::for_revision(r, State::Started, 0));
-        let sql = format!("{};\n{}{insert};\n{}COMMIT", table.dialect().begin(), run.take_pending(), run.removal());
+        // SQLite: the claim's transaction is still open; the row commits in it.
+        let begin = if claimed { String::new() } else { format!("{};\n", table.dialect().begin()) };
+        let sql = format!("{begin}{}{insert};\n{}COMMIT", run.take_pending(), run.removal());
         send_or_roll_back(conn, || format!("recording `{}` as started", r.id), &sql).await?;
     } else {
         run.flush(conn).await?;
@@ -308,5 +317,40 @@ async fn outside_a_transaction(
             send_or_roll_back(conn, || format!("removing `{}` from the history table", r.id), &sql).await?;
         }
     }
-    Ok(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() })
+    Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() }))
+}
+
+/// SQLite: whether this process may run `r` outside a transaction. Re-checks its row in `BEGIN
+/// IMMEDIATE`; when there is none, returns `true` with that transaction still open, so the
+/// caller's `started` row commits in it (no other writer between the check and the claim).
+/// While another process's row says `started`, waits for it, up to the lock timeout. `false`
+/// when another process applied it.
+async fn claim(conn: &mut Conn, r: &Revision, run: &mut Run<'_>) -> Result<bool, MigrateError> {
+    let waiting = Instant::now();
+    loop {
+        let found =
+            begin_with(conn, run.lock_timeout, run.table.name(), Some(&run.table.select_state(r.id.as_str()))).await?;
+        let state = found.into_iter().next().and_then(|row| row.into_iter().next().flatten());
+        if state.is_none() {
+            return Ok(true);
+        }
+        conn.run("ending a transaction", "ROLLBACK").await?;
+        match state.as_deref() {
+            None => return Ok(true),
+            Some("applied") => return Ok(false),
+            Some("started") if waiting.elapsed() < run.lock_timeout => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Some(other) => {
+                return Err(MigrateError::Unresolved {
+                    rows: vec![crate::history::Unresolved {
+                        revision: r.id.to_string(),
+                        state: if other == "failed" { State::Failed } else { State::Started },
+                        error: None,
+                    }],
+                    command: run.hint_command.to_owned(),
+                });
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use migrate_core::{Node, Plan, RevisionGraph, Target, plan_downgrade, plan_upgrade};
 
 use crate::backend::{Conn, DbPool};
+use crate::dialect::Dialect;
 use crate::error::MigrateError;
 use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, Status, analyze, applied_set};
@@ -94,6 +95,26 @@ async fn locked_session(mut conn: Conn, options: &Options) -> Result<(LockGuard,
     let table = HistoryTable::new(conn.dialect(), session.table());
     let guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
     Ok((guard, table))
+}
+
+/// SQLite has no session lock: a `started` row may belong to another process running a
+/// `transaction: false` revision right now. Re-reads the history until no row is `started` (or
+/// the lock timeout passes; the caller then refuses with the `resolve` hint, as for a crash).
+async fn wait_for_started_rows(
+    conn: &mut Conn,
+    table: &HistoryTable,
+    options: &Options,
+) -> Result<Vec<HistoryRow>, MigrateError> {
+    let started = std::time::Instant::now();
+    loop {
+        let rows = read_history(conn, table).await?;
+        let running = rows.iter().any(|r| r.state == crate::history::State::Started);
+        if !running || started.elapsed() >= options.lock_timeout {
+            return Ok(rows);
+        }
+        tracing::debug!("a revision is running outside a transaction in another process; waiting");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn heads(graph: &RevisionGraph, applied: &[bool]) -> Vec<String> {
@@ -240,7 +261,10 @@ async fn migrate(
         }
     }
     ensure_tables(guard.conn(), &table, options).await?;
-    let rows = read_history(guard.conn(), &table).await?;
+    let rows = match guard.conn().dialect() {
+        Dialect::Sqlite => wait_for_started_rows(guard.conn(), &table, options).await?,
+        _ => read_history(guard.conn(), &table).await?,
+    };
     let status = analyze(graph, &rows);
     check_consistent(&status, options)?;
     let plan = make_plan(graph, &rows, target, verb)?;

@@ -5,7 +5,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -128,4 +128,59 @@ async fn fifteen_processes_wait_while_one_creates_an_index_concurrently() {
         assert!(Instant::now() < deadline, "an advisory lock outlived every migrator: {held:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// SQLite has no session lock: a `transaction: false` revision is claimed by its `started` row,
+/// written after a re-check in `BEGIN IMMEDIATE`. A second process that finds it `started` waits
+/// for the outcome instead of refusing (or running it again).
+#[test]
+fn sqlite_a_revision_outside_a_transaction_runs_once_while_another_process_waits() {
+    let bin = cargo_migrate_bin();
+    let mut slow = Spec::new("b", &["a"]).header("-- transaction: false");
+    slow.up = "INSERT INTO ran VALUES ('b');\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000) SELECT COUNT(*) FROM c;\n".into();
+    let mut first = Spec::new("a", &[]);
+    first.up = "CREATE TABLE ran (what TEXT);\n".into();
+    let mut last = Spec::new("c", &["b"]);
+    last.up = "INSERT INTO ran VALUES ('c');\n".into();
+    let pkg = package(&[first, slow, last]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("shared.db");
+    let url = format!("sqlite://{}", file.display());
+    let spawn = || {
+        migrate_command(&bin, pkg.path(), &url, &["upgrade"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start")
+    };
+    let a = spawn();
+    // Start the second once the first has claimed `b` (its row says `started`).
+    let started = Instant::now();
+    loop {
+        let out =
+            Command::new("sqlite3").arg(&file).arg("SELECT state FROM migrate_history WHERE revision = 'b'").output();
+        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "started") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the first process never started `b`");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let b = spawn();
+    let (a, b) = (a.wait_with_output().expect("a"), b.wait_with_output().expect("b"));
+    assert!(a.status.success(), "first:\n{}", text(&a));
+    assert!(b.status.success(), "second (it waited, then found the work done):\n{}", text(&b));
+    let ran = Command::new("sqlite3")
+        .arg(&file)
+        .arg("SELECT group_concat(what, ',') FROM (SELECT what FROM ran ORDER BY what)")
+        .output()
+        .expect("sqlite3");
+    assert_eq!(String::from_utf8_lossy(&ran.stdout).trim(), "b,c", "each revision ran once");
+    let states = Command::new("sqlite3")
+        .arg(&file)
+        .arg(
+            "SELECT group_concat(revision || ':' || state, ',') FROM (SELECT * FROM migrate_history ORDER BY revision)",
+        )
+        .output()
+        .expect("sqlite3");
+    assert_eq!(String::from_utf8_lossy(&states.stdout).trim(), "a:applied,b:applied,c:applied");
 }
