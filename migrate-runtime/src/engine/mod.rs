@@ -106,13 +106,22 @@ async fn wait_for_started_rows(
     options: &Options,
 ) -> Result<Vec<HistoryRow>, MigrateError> {
     let started = std::time::Instant::now();
+    let mut logged = started;
     loop {
         let rows = read_history(conn, table).await?;
-        let running = rows.iter().any(|r| r.state == crate::history::State::Started);
-        if !running || started.elapsed() >= options.lock_timeout {
+        let running: Vec<&str> =
+            rows.iter().filter(|r| r.state == crate::history::State::Started).map(|r| r.revision.as_str()).collect();
+        if running.is_empty() || started.elapsed() >= options.lock_timeout {
             return Ok(rows);
         }
-        tracing::debug!("a revision is running outside a transaction in another process; waiting");
+        if logged.elapsed() >= Duration::from_secs(10) {
+            tracing::warn!(
+                revisions = ?running,
+                waited_s = started.elapsed().as_secs(),
+                "waiting for a revision another process runs outside a transaction (after a crash, this ends at the lock timeout with the `resolve` hint)"
+            );
+            logged = std::time::Instant::now();
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
