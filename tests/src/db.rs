@@ -208,6 +208,25 @@ impl TestDb {
         }
     }
 
+    /// The database's own client running `script` in one session (its output; stops at the
+    /// first error).
+    ///
+    /// # Panics
+    /// When the client cannot be started.
+    pub fn run_client(&self, script: &str) -> std::process::Output {
+        use std::process::Stdio;
+        let mut child = self
+            .client()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the client");
+        child.stdin.as_mut().expect("stdin").write_all(script.as_bytes()).expect("write script");
+        drop(child.stdin.take());
+        child.wait_with_output().expect("client")
+    }
+
     /// The history rows as `revision:state`, sorted (the summary row left out).
     pub async fn history(&self, table: &str) -> Vec<String> {
         let sql = format!(

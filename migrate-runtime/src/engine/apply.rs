@@ -331,17 +331,15 @@ async fn claim(conn: &mut Conn, r: &Revision, run: &mut Run<'_>) -> Result<bool,
         let found =
             begin_with(conn, run.lock_timeout, run.table.name(), Some(&run.table.select_state(r.id.as_str()))).await?;
         let state = found.into_iter().next().and_then(|row| row.into_iter().next().flatten());
-        if state.is_none() {
-            return Ok(true);
-        }
+        // No row: the revision is ours, and the transaction stays open for our `started` row.
+        let Some(state) = state else { return Ok(true) };
         conn.run("ending a transaction", "ROLLBACK").await?;
-        match state.as_deref() {
-            None => return Ok(true),
-            Some("applied") => return Ok(false),
-            Some("started") if waiting.elapsed() < run.lock_timeout => {
+        match state.as_str() {
+            "applied" => return Ok(false),
+            "started" if waiting.elapsed() < run.lock_timeout => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            Some(other) => {
+            other => {
                 return Err(MigrateError::Unresolved {
                     rows: vec![crate::history::Unresolved {
                         revision: r.id.to_string(),

@@ -3,7 +3,7 @@
 //! `sqlite3` (passwords: `secrets.rs`).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use migrate_e2e::db::{TestDb, fresh, fresh_databases};
 use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
@@ -62,20 +62,6 @@ async fn every_database_verb_on_every_database() {
     }
 }
 
-/// The database's command-line client running `script`.
-fn run_script(db: &TestDb, script: &str) -> Output {
-    let mut child = db
-        .client()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the client");
-    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), script.as_bytes()).expect("write script");
-    drop(child.stdin.take());
-    child.wait_with_output().expect("client")
-}
-
 #[tokio::test]
 async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
     let bin = cargo_migrate_bin();
@@ -90,7 +76,7 @@ async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
         ok(&bin, p, on, &["upgrade"]);
         let dialect = d.to_string();
         let script = ok(&bin, p, off, &["upgrade", "--sql", "--dialect", &dialect]);
-        let out = run_script(off, &script);
+        let out = off.run_client(&script);
         assert!(out.status.success(), "{d}: the client refused the script:\n{}\n{script}", text(&out));
         assert_eq!(off.schema().await, on.schema().await, "{d}: same schema");
         assert_eq!(off.history("migrate_history").await, on.history("migrate_history").await, "{d}: same history");

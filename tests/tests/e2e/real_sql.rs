@@ -6,7 +6,6 @@
 //! `USE` and `search_path` in revisions, `COPY … FROM stdin`, SQLite's table rebuild with
 //! foreign keys, the line of a failing statement, statement text as written, and binary bytes.
 
-use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -69,20 +68,6 @@ fn ok(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The database's own client running `script` in one session.
-fn client(db: &TestDb, script: &str) -> Output {
-    let mut child = db
-        .client()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the client");
-    child.stdin.as_mut().expect("stdin").write_all(script.as_bytes()).expect("write script");
-    drop(child.stdin.take());
-    child.wait_with_output().expect("client")
-}
-
 /// The schema without the history table (which only our two ways create).
 async fn app_schema(db: &TestDb) -> Vec<String> {
     db.schema().await.into_iter().filter(|l| !l.contains("migrate_history")).collect()
@@ -105,10 +90,10 @@ async fn three_ways_native(dialect: Dialect, specs: &[Spec], native_ups: &[&str]
     let p = pkg.path();
     ok(&bin, p, &online, &["upgrade"]);
     let sql = ok(&bin, p, &script, &["upgrade", "--sql", "--dialect", &dialect.to_string()]);
-    let out = client(&script, &sql);
+    let out = script.run_client(&sql);
     assert!(out.status.success(), "{dialect}: the client refused the script:\n{}\n{sql}", text(&out));
     for (s, up) in specs.iter().zip(native_ups) {
-        let out = client(&native, up);
+        let out = native.run_client(up);
         assert!(out.status.success(), "{dialect}: the client refused revision {}:\n{}", s.id, text(&out));
     }
     let expected = app_schema(&native).await;
@@ -336,7 +321,7 @@ async fn sqlite_a_revision_that_breaks_a_foreign_key_fails_and_rolls_back() {
     // The offline script stops there too.
     let Some(offline) = fresh(Dialect::Sqlite).await else { return };
     let sql = ok(&bin, pkg.path(), &offline, &["upgrade", "--sql", "--dialect", "sqlite"]);
-    let out = client(&offline, &sql);
+    let out = offline.run_client(&sql);
     assert!(!out.status.success(), "{sql}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("foreign_key_check_failed"), "{}", text(&out));
 }
