@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use migrate_core::{Code, Diagnostics, Loaded, RevisionGraph, Severity, load_dir};
+use std::borrow::Cow;
 
-use crate::cli::{Format, Global};
-use crate::exit::Failure;
+use migrate_core::{Code, Diagnostics, Loaded, RevisionGraph, Severity, load_dir};
+use migrate_runtime::cli::{DbGlobal, Failure, Format, GraphUse, Invocation, RevisionSource};
+
+use crate::cli::Global;
 use crate::workspace::{Package, locate};
 
 /// The package and output settings of one run.
@@ -21,10 +23,8 @@ pub struct Context {
     pub verbose: u8,
     /// Colour on stderr.
     pub color: bool,
-    /// `--database-url`.
-    pub database_url: Option<String>,
-    /// `--connect-timeout`.
-    pub connect_timeout: std::time::Duration,
+    /// The database verbs' options, as given.
+    pub db: DbGlobal,
     cwd: PathBuf,
 }
 
@@ -39,13 +39,11 @@ impl Context {
         let package = locate(&cwd, global.manifest_path.as_deref(), global.package.as_deref())?;
         Ok(Self {
             package,
-            format: global.format,
-            quiet: global.quiet,
-            verbose: global.verbose,
-            color: crate::output::use_color(global.color),
-            database_url: global.database_url.clone(),
-            connect_timeout: std::time::Duration::try_from_secs_f64(global.connect_timeout)
-                .map_err(|_| Failure::Usage("--connect-timeout: give a number of seconds".into()))?,
+            format: global.db.format,
+            quiet: global.db.quiet,
+            verbose: global.db.verbose,
+            color: migrate_runtime::cli::use_color(global.db.color),
+            db: global.db.clone(),
             cwd,
         })
     }
@@ -99,13 +97,45 @@ impl Context {
         if !self.quiet {
             let warnings =
                 Diagnostics(diagnostics.iter().filter(|d| d.severity == Severity::Warning).cloned().collect());
-            crate::output::print_diagnostics(&warnings, self.color);
+            migrate_runtime::cli::print_diagnostics(&warnings, self.color);
         }
     }
 
     /// `true` for `--format json`.
     pub fn json(&self) -> bool {
         self.format == Format::Json
+    }
+
+    /// `database-url` from the package's config, a relative SQLite path made absolute against
+    /// the package root (as `embed_migrations!` embeds it).
+    pub fn config_url(&self) -> Option<String> {
+        let url = self.package.config.database_url.as_deref()?;
+        Some(migrate_core::anchor_sqlite_url(url, &self.package.root))
+    }
+
+    /// This run as an invocation of the shared database verbs.
+    pub fn invocation(&self) -> Invocation<'_> {
+        Invocation {
+            program: "cargo migrate".into(),
+            table: self.package.config.table.clone(),
+            config_url: self.config_url(),
+            revisions: self,
+            global: &self.db,
+        }
+    }
+}
+
+impl RevisionSource for Context {
+    fn graph(&self, purpose: GraphUse) -> Result<Cow<'_, RevisionGraph>, Failure> {
+        match purpose {
+            GraphUse::Read => self.graph_allowing_heads(),
+            _ => self.valid_graph(),
+        }
+        .map(Cow::Owned)
+    }
+
+    fn origin(&self) -> String {
+        format!("in {} (package `{}`)", self.shown(&self.package.migrations_dir()), self.package.name)
     }
 }
 

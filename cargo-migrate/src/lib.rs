@@ -2,15 +2,13 @@
 //!
 //! `main_impl` parses the command line, finds the package, and runs one command from
 //! `commands/`. File format, graph rules and targets all come from migrate-core; this crate
-//! only presents them. Exit codes are documented in `exit.rs`.
+//! only presents them. Exit codes are documented in
+//! `migrate_runtime::cli::Failure`.
 
 mod argv;
 mod cli;
 mod commands;
 mod context;
-mod draw;
-mod exit;
-mod output;
 mod workspace;
 
 use std::ffi::OsString;
@@ -18,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use exit::Failure;
+pub use migrate_runtime::cli::Failure;
 
 /// Runs `cargo migrate` with these arguments (the program name first) and returns the exit
 /// code: 0 ok, 1 a problem found, 2 usage.
@@ -27,11 +25,11 @@ pub fn main_impl(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE.into() } else { ExitCode::SUCCESS };
+            return if e.use_stderr() { migrate_runtime::cli::USAGE.into() } else { ExitCode::SUCCESS };
         }
     };
-    let color = output::use_color(cli.global.color);
-    let json = cli.global.format == cli::Format::Json;
+    let color = migrate_runtime::cli::use_color(cli.global.db.color);
+    let json = cli.global.db.format == migrate_runtime::cli::Format::Json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(color, json),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use migrate_core::{Config, read_config};
 
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// The package whose migrations a command works on.
 #[derive(Debug, Clone)]

@@ -14,6 +14,7 @@
 
 mod checksum;
 mod config;
+mod database_url;
 mod diagnostic;
 mod dialect;
 mod graph;
@@ -30,6 +31,7 @@ mod target;
 
 pub use checksum::Checksum;
 pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_config};
+pub use database_url::anchor_sqlite_url;
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
 pub use dialect::Dialect;
 pub use graph::{Node, RevisionGraph};

@@ -68,6 +68,8 @@ error_codes! {
     InvalidRevisions => "invalid-revisions",
     /// Unknown command-line words.
     Usage => "usage",
+    /// No database URL was given anywhere.
+    NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
     InvalidTableName => "invalid-table-name",
 }
@@ -267,6 +269,11 @@ pub enum MigrateError {
         /// The revision id.
         revision: String,
     },
+    /// No database was named anywhere.
+    #[error(
+        "no database: pass --database-url, set DATABASE_URL (in the environment or a .env file), or set `database-url` in [package.metadata.migrate]"
+    )]
+    NoDatabaseUrl,
     /// The history table's name is not a plain identifier.
     #[error("refusing history table name `{name}`: {why}")]
     TableName {
@@ -275,7 +282,7 @@ pub enum MigrateError {
         /// What is wrong with it.
         why: String,
     },
-    /// `run_cli` was given words it does not know.
+    /// The command line was wrong (an unknown option or value).
     #[error("{0}")]
     Usage(String),
     /// The embedded revisions do not form a valid graph (cannot happen with
@@ -306,6 +313,7 @@ impl MigrateError {
             MigrateError::NothingToResolve { .. } => ErrorCode::NothingToResolve,
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
+            MigrateError::NoDatabaseUrl => ErrorCode::NoDatabaseUrl,
             MigrateError::TableName { .. } => ErrorCode::InvalidTableName,
         }
     }

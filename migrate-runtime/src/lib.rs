@@ -22,7 +22,9 @@
 extern crate self as migrate_runtime;
 
 mod backend;
-mod cli;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod database_url;
 mod dialect;
 mod engine;
 mod error;
@@ -36,7 +38,7 @@ mod summary;
 mod table;
 
 pub use backend::{AnyPool, DEFAULT_CONNECT_TIMEOUT, DbPool};
-pub use cli::CliOutcome;
+pub use database_url::{DatabaseUrl, UrlSource};
 pub use dialect::{Dialect, SqlText};
 pub use engine::{Options, Report, Step};
 pub use error::{DbError, ErrorCode, MigrateError, redact_secret, redact_url};

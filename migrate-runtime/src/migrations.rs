@@ -133,6 +133,7 @@ pub struct Migrations {
     raw: &'static [RawRevision],
     table: &'static str,
     dir: &'static str,
+    database_url: &'static str,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
 }
 
@@ -144,8 +145,9 @@ impl Migrations {
         raw: &'static [RawRevision],
         table: &'static str,
         dir: &'static str,
+        database_url: &'static str,
     ) -> Self {
-        Self { text, raw, table, dir, graph: OnceLock::new() }
+        Self { text, raw, table, dir, database_url, graph: OnceLock::new() }
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -287,6 +289,13 @@ impl Migrations {
     /// The migrations folder the revisions came from, relative to the package root.
     pub fn dir(&self) -> &'static str {
         self.dir
+    }
+
+    /// `database-url` from `[package.metadata.migrate]` when the binary was built (a relative
+    /// SQLite path made absolute against the package root then): the last place
+    /// [`DatabaseUrl::resolve`](crate::DatabaseUrl::resolve) looks.
+    pub fn config_database_url(&self) -> Option<&'static str> {
+        (!self.database_url.is_empty()).then_some(self.database_url)
     }
 }
 

@@ -5,7 +5,7 @@ use migrate_core::{Code, Diagnostic};
 use serde_json::json;
 
 use crate::context::Context;
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// The line `cargo migrate init` puts in build.rs.
 pub fn rerun_line(dir: &str) -> String {
@@ -13,7 +13,7 @@ pub fn rerun_line(dir: &str) -> String {
 }
 
 /// Runs `check`.
-pub fn exec(ctx: &Context, args: &crate::cli::CheckArgs) -> Result<(), Failure> {
+pub fn exec(ctx: &Context, args: &migrate_runtime::cli::CheckArgs) -> Result<(), Failure> {
     let loaded = ctx.load_with_sql();
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(check_build_script(ctx));
@@ -26,24 +26,22 @@ pub fn exec(ctx: &Context, args: &crate::cli::CheckArgs) -> Result<(), Failure> 
     if args.pending && !has_errors {
         ctx.print_warnings(&diagnostics);
         let graph = loaded.graph.ok_or_else(|| Failure::Problem("no revision graph".into()))?;
-        return super::db_verbs::check_pending(ctx, &graph);
+        super::database::init_logging(ctx);
+        let inv = ctx.invocation();
+        return super::database::runtime()?.block_on(migrate_runtime::cli::check_pending(&inv, &graph));
     }
     if ctx.json() {
-        crate::output::print_json(&json!({
+        migrate_runtime::cli::print_json(&json!({
             "ok": !has_errors,
             "revisions": revisions,
             "heads": heads,
-            "diagnostics": diagnostics.iter().map(crate::output::diagnostic_json).collect::<Vec<_>>(),
+            "diagnostics": diagnostics.iter().map(migrate_runtime::cli::diagnostic_json).collect::<Vec<_>>(),
         }));
         return if has_errors { Err(Failure::Silent) } else { Ok(()) };
     }
     ctx.print_warnings(&diagnostics);
     if !ctx.quiet {
-        println!(
-            "ok: {revisions} revision(s), {heads} head(s) in {} (package `{}`)",
-            ctx.shown(&ctx.package.migrations_dir()),
-            ctx.package.name
-        );
+        println!("ok: {revisions} revision(s), {heads} head(s) {}", migrate_runtime::cli::RevisionSource::origin(ctx));
     }
     Ok(())
 }

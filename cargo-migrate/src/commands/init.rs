@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use super::check::rerun_line;
 use crate::context::Context;
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// The URL `init` writes: SQLite needs nothing installed.
 const DEFAULT_DATABASE_URL: &str = "sqlite://dev.db";

@@ -6,7 +6,7 @@ use migrate_core::NewRevision;
 use super::scaffold::{check_message, create, new_id, resolve_one};
 use crate::cli::MergeArgs;
 use crate::context::Context;
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// Runs `merge`.
 pub fn exec(ctx: &Context, args: &MergeArgs) -> Result<(), Failure> {

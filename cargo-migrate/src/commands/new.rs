@@ -5,7 +5,7 @@ use migrate_core::{NewRevision, Node, RevisionGraph};
 use super::scaffold::{check_message, create, new_id, resolve_one};
 use crate::cli::NewArgs;
 use crate::context::Context;
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// Runs `new`.
 pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {

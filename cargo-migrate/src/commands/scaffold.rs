@@ -5,14 +5,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use migrate_core::{
-    Code, NewRevision, Node, Resolved, RevisionGraph, RevisionId, file_name_after, parse_revision, parse_target,
-    render_revision,
-};
+use migrate_core::{Code, NewRevision, RevisionGraph, RevisionId, file_name_after, parse_revision, render_revision};
 use serde_json::json;
 
 use crate::context::{Context, errors_only};
-use crate::exit::Failure;
+use migrate_runtime::cli::Failure;
 
 /// The id for a new revision: `--rev-id`, or 12 random hex characters not yet used.
 pub fn new_id(graph: &RevisionGraph, rev_id: Option<&str>) -> Result<RevisionId, Failure> {
@@ -30,14 +27,7 @@ pub fn new_id(graph: &RevisionGraph, rev_id: Option<&str>) -> Result<RevisionId,
     }
 }
 
-/// Resolves a `--parent`/`--depends-on`/merge argument to one revision; `base` gives `None`.
-pub fn resolve_one(graph: &RevisionGraph, text: &str) -> Result<Option<Node>, Failure> {
-    match graph.resolve(&parse_target(text)?, &[])? {
-        Resolved::Base => Ok(None),
-        Resolved::Nodes(nodes) if nodes.len() == 1 => Ok(Some(nodes[0])),
-        _ => Err(Failure::Usage(format!("`{text}` does not name a single revision"))),
-    }
-}
+pub use migrate_runtime::cli::resolve_one;
 
 /// Checks the message is one non-empty line.
 pub fn check_message(message: &str) -> Result<(), Failure> {
@@ -73,7 +63,7 @@ pub fn create(ctx: &Context, graph: &RevisionGraph, new: &NewRevision) -> Result
         .map_err(|e| Failure::Problem(format!("cannot create `{shown}`: {e}")))?;
     file.write_all(text.as_bytes()).map_err(|e| Failure::Problem(format!("cannot write `{shown}`: {e}")))?;
     if ctx.json() {
-        crate::output::print_json(&json!({
+        migrate_runtime::cli::print_json(&json!({
             "revision": new.id.as_str(),
             "revises": new.parents.iter().map(RevisionId::as_str).collect::<Vec<_>>(),
             "path": shown,

@@ -2,10 +2,10 @@
 //! `migrations/` at compile time; `main` upgrades the database, then serves.
 //!
 //! ```sh
-//! cargo run -p migrate-example                       # SQLite file example.db; prints the URL to open
+//! cargo run -p migrate-example                       # SQLite examples/app/example.db; prints the URL to open
 //! DATABASE_URL=postgres://postgres@127.0.0.1/test cargo run -p migrate-example
 //! AUTO_MIGRATE=false cargo run -p migrate-example    # serve without migrating (503 while behind)
-//! cargo run -p migrate-example -- migrate status     # the operator commands, no cargo needed
+//! cargo run -p migrate-example -- migrate --help     # the database verbs of `cargo migrate`, no cargo needed
 //! ```
 //!
 //! - `GET /health`: the migration status as JSON — 200 when the database is up to date, 503
@@ -13,7 +13,8 @@
 //! - `GET /users`: the application's work (the number of users); 503 while the database is
 //!   behind, so a load balancer keeps traffic away from a replica whose schema is not there yet.
 //!
-//! Environment: `DATABASE_URL` (default `sqlite://example.db`), `AUTO_MIGRATE` (default `true`;
+//! Environment: `DATABASE_URL` (also read from `.env`; default `database-url` of
+//! `[package.metadata.migrate]`, the file `example.db` beside Cargo.toml), `AUTO_MIGRATE` (default `true`;
 //! `false`, `0` or `no` leave migrating to `myapp migrate upgrade`), `LISTEN` (default
 //! `127.0.0.1:3000`; port 0 picks a free one), `RUST_LOG`.
 
@@ -24,13 +25,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use migrate_runtime::{AnyPool, CliOutcome, Migrations, embed_migrations, redact_url};
+use migrate_runtime::{AnyPool, DatabaseUrl, Migrations, embed_migrations};
 
 /// The revisions of this application, checked and embedded at compile time.
 static MIGRATIONS: Migrations = embed_migrations!();
 
-/// The database used when `DATABASE_URL` is not set.
-const DEFAULT_URL: &str = "sqlite://example.db";
 /// The address served when `LISTEN` is not set.
 const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 
@@ -44,6 +43,10 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
         .init();
+    // `myapp migrate …`: the operator's commands; they connect only when a verb needs to.
+    if let Some(code) = MIGRATIONS.run_cli(std::env::args_os()).await {
+        return code;
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -59,17 +62,15 @@ struct App {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.into());
-    let pool = AnyPool::connect(&url).await?;
-    if let CliOutcome::Handled(_) = MIGRATIONS.run_cli(&pool, std::env::args()).await? {
-        return Ok(());
-    }
+    // The same database `myapp migrate` and `cargo migrate` resolve from this folder.
+    let url = DatabaseUrl::resolve(None, MIGRATIONS.config_database_url())?;
+    let pool = AnyPool::connect(url.as_str()).await?;
     if auto_migrate() {
         let report = MIGRATIONS.upgrade(&pool).await?;
         let at = if report.after.is_empty() { &report.before } else { &report.after };
-        println!("{}: {} revision(s) applied, at {}", redact_url(&url), report.steps.len(), at.join(", "));
+        println!("{}: {} revision(s) applied, at {}", url.redacted(), report.steps.len(), at.join(", "));
     } else {
-        println!("{}: AUTO_MIGRATE is off; run `migrate upgrade` to migrate", redact_url(&url));
+        println!("{}: AUTO_MIGRATE is off; run `migrate upgrade` to migrate", url.redacted());
     }
     let listen = std::env::var("LISTEN").unwrap_or_else(|_| DEFAULT_LISTEN.into());
     let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use migrate_core::{Diagnostic, Diagnostics, Severity};
 use serde_json::{Value, json};
 
-use crate::cli::ColorChoice;
+use super::args::ColorChoice;
 
 /// Whether to colour stderr.
 pub fn use_color(choice: ColorChoice) -> bool {

@@ -1,4 +1,4 @@
-//! Exit codes and the failure type every command returns.
+//! Exit codes and the failure type every command of both front doors returns.
 //!
 //! | code | meaning |
 //! |---|---|
@@ -32,7 +32,7 @@ pub enum Failure {
     /// when `usage`, else 1).
     Coded {
         /// The runtime's code (`MigrateError::code`).
-        code: migrate_runtime::ErrorCode,
+        code: crate::error::ErrorCode,
         /// The message, passwords already redacted.
         message: String,
         /// A usage error (an unknown target, an unsupported URL).
@@ -51,12 +51,12 @@ impl Failure {
         let (code, message) = match self {
             Failure::Usage(msg) => ("usage", msg),
             Failure::Invalid(diagnostics) => {
-                crate::output::print_diagnostics(&diagnostics, color);
+                super::output::print_diagnostics(&diagnostics, color);
                 let summary = format!("{} problem(s) found", diagnostics.error_count());
                 eprintln!("error: {summary}");
                 if json {
-                    let list: Vec<_> = diagnostics.iter().map(crate::output::diagnostic_json).collect();
-                    crate::output::print_json(&serde_json::json!({
+                    let list: Vec<_> = diagnostics.iter().map(super::output::diagnostic_json).collect();
+                    super::output::print_json(&serde_json::json!({
                         "error": {"code": "invalid", "message": summary, "exit_code": exit, "diagnostics": list}
                     }));
                 }
@@ -81,7 +81,22 @@ impl Failure {
 }
 
 fn print_json_error(code: &str, message: &str, exit: u8) {
-    crate::output::print_json(&serde_json::json!({"error": {"code": code, "message": message, "exit_code": exit}}));
+    super::output::print_json(&serde_json::json!({"error": {"code": code, "message": message, "exit_code": exit}}));
+}
+
+impl Failure {
+    /// A runtime error as a failure with its code, the password of `url` (if any) redacted
+    /// from the text. Targets, URLs and usage errors exit 2; the rest 1.
+    pub fn from_error(e: &crate::error::MigrateError, url: Option<&str>) -> Self {
+        use crate::error::MigrateError as E;
+        let usage = matches!(e, E::Target(_) | E::UnsupportedUrl { .. } | E::Usage(_) | E::NoDatabaseUrl);
+        let text = e.to_string();
+        let message = match url {
+            Some(url) => crate::error::redact_secret(&text, url),
+            None => text,
+        };
+        Failure::Coded { code: e.code(), message, usage }
+    }
 }
 
 impl From<migrate_core::TargetError> for Failure {

@@ -1,0 +1,180 @@
+//! The database half of the command line, declared with clap: the options every database verb
+//! takes ([`DbGlobal`]) and the verbs ([`DbCommand`]). `cargo migrate` flattens both into its
+//! own command line; `myapp migrate` parses them alone ([`MigrateCli`]). Same names, options and
+//! help in both.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `myapp migrate …`: the command line of a deployed binary.
+#[derive(Debug, Parser)]
+#[command(about = "Migrate this application's database: the database verbs of `cargo migrate`", long_about = None)]
+pub struct MigrateCli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: DbGlobal,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// Options every database verb takes.
+#[derive(Debug, Clone, Args)]
+#[non_exhaustive]
+pub struct DbGlobal {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (the database used, with its password hidden, and where it came from).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The database (else DATABASE_URL from the environment, then from the nearest .env, else
+    /// `database-url` in [package.metadata.migrate]). A relative SQLite path is relative to where
+    /// it is written: the current folder, the .env file's folder, the package root.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Seconds to wait for the database server to accept and answer a connection.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
+    pub connect_timeout: f64,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// When to colour diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The verbs both front doors share.
+#[derive(Debug, Subcommand)]
+#[non_exhaustive]
+pub enum DbCommand {
+    /// List the heads.
+    Heads,
+    /// List branch points and named branches.
+    Branches,
+    /// Show the revisions, newest first.
+    History(HistoryArgs),
+    /// Show one revision in full.
+    Show(ShowArgs),
+    /// Validate the revisions; with --pending also the database (the deploy gate).
+    Check(CheckArgs),
+    /// The current heads of the database.
+    Current,
+    /// Current heads, pending revisions, drift and unresolved rows of the database; exit 1
+    /// when it is not up to date. With -v also the history table's rows.
+    Status,
+    /// Apply revisions up to TARGET (default: every head).
+    Upgrade(MoveArgs),
+    /// Revert revisions down to TARGET (`base`, an id, `-1`, `LABEL@base`).
+    Downgrade(MoveArgs),
+    /// Record TARGET's lineage as applied without running anything.
+    Stamp(StampArgs),
+    /// Settle a revision left `started` or `failed` by a run outside a transaction.
+    Resolve(ResolveArgs),
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct CheckArgs {
+    /// Also connect and fail when revisions are pending, drifted or unresolved (the deploy gate).
+    #[arg(long)]
+    pub pending: bool,
+}
+
+/// SQL dialects for `--sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+/// `upgrade` and `downgrade`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct MoveArgs {
+    /// The target: head, heads, base, an id or prefix, +N, -N, LABEL@head, LABEL@base. With
+    /// --sql, FROM:TO.
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: Option<String>,
+    /// Print the SQL script instead of connecting.
+    #[arg(long)]
+    pub sql: bool,
+    /// The dialect of the --sql script (default: from the database URL, else sqlite).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// Seconds to wait for another process's migration lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub lock_timeout: u64,
+    /// Go on although an applied revision's file changed.
+    #[arg(long)]
+    pub allow_drift: bool,
+}
+
+/// `stamp`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct StampArgs {
+    /// The revision whose lineage to record (or `base`, `heads`).
+    pub target: String,
+    /// Empty the history table first.
+    #[arg(long)]
+    pub purge: bool,
+}
+
+/// `resolve`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct ResolveArgs {
+    /// The revision left `started` or `failed` (an id or a unique prefix).
+    pub revision: String,
+    /// It did complete: mark it applied.
+    #[arg(long, conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
+    pub applied: bool,
+    /// It was undone by hand: remove its row, so it runs again.
+    #[arg(long)]
+    pub rolled_back: bool,
+}
+
+/// `history`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct HistoryArgs {
+    /// Draw the graph like `git log --graph`.
+    #[arg(long)]
+    pub graph: bool,
+    /// Only revisions between A and B (`A:B`, `:B`, `A:`), both included.
+    #[arg(short = 'r', long = "rev-range", value_name = "A:B")]
+    pub range: Option<String>,
+}
+
+/// `show`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct ShowArgs {
+    /// The revision: an id, a unique prefix, a label, `head`.
+    pub revision: String,
+}
