@@ -3,8 +3,10 @@
 
 use migrate_core::{RevisionGraph, Target};
 use migrate_e2e::db::TestDb;
-use migrate_runtime::engine_api;
-use migrate_runtime::{AnyPool, Dialect, Options, Report, split_statements};
+use migrate_runtime::tool;
+use migrate_runtime::tool::Options;
+use migrate_runtime::tool::core::split::split_statements;
+use migrate_runtime::{AnyPool, Dialect, Report};
 use sqlx::AssertSqlSafe;
 
 /// The generated revisions, as our graph and as a linear sqlx folder.
@@ -48,7 +50,7 @@ pub async fn ours_apply(db: &TestDb, f: &Fixture) {
 
 /// Ours, as a booting binary calls it.
 pub async fn ours_boot(db: &TestDb, f: &Fixture) -> Report {
-    engine_api::upgrade(db.pool.as_db(), &f.graph, &Target::Heads, &Options::default()).await.expect("ours")
+    tool::upgrade(db.pool.as_db(), &f.graph, &Target::Heads, &Options::default()).await.expect("ours")
 }
 
 /// sqlx's `Migrator::run`.

@@ -102,6 +102,32 @@ impl std::borrow::Borrow<str> for RevisionId {
     }
 }
 
+impl PartialEq<str> for RevisionId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RevisionId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<RevisionId> for &str {
+    fn eq(&self, other: &RevisionId) -> bool {
+        *self == other.0
+    }
+}
+
+/// Serialises as the plain string (feature `serde`).
+#[cfg(feature = "serde")]
+impl serde::Serialize for RevisionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,8 +237,8 @@ pub enum MigrateError {
         command: String,
     },
     /// The database has revisions this binary does not know and that do not descend from it.
-    #[error("refusing to migrate: the database has revision(s) this binary does not know and that do not descend from its head: {}; deploy a binary built from a branch that contains them", .0.join(", "))]
-    Diverged(Vec<String>),
+    #[error("refusing to migrate: the database has revision(s) this binary does not know and that do not descend from its head: {}; deploy a binary built from a branch that contains them", .0.iter().map(migrate_core::RevisionId::as_str).collect::<Vec<_>>().join(", "))]
+    Diverged(Vec<migrate_core::RevisionId>),
     /// The migration lock stayed held.
     #[error("the migration lock for `{table}` is held by {holder}; gave up after {}s (raise the lock timeout, or stop the holder)", waited.as_secs())]
     LockTimeout {

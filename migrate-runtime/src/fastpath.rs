@@ -18,7 +18,7 @@ use crate::table::{HistoryTable, SUMMARY_FORMAT};
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum FastPath {
     /// Exactly the graph, applied: the current heads.
-    UpToDate(Vec<String>),
+    UpToDate(Vec<migrate_core::RevisionId>),
     /// A summary that does not match: something is pending, unknown, unresolved or drifted.
     Differs,
     /// No summary (no table yet, a new table, a change by an offline script since, or a summary
@@ -47,7 +47,7 @@ pub(crate) async fn check(
     }
     let (expected, expected_count) = crate::summary::of_graph(graph);
     if digest.trim() == expected && count.trim().parse::<usize>().ok() == Some(expected_count) {
-        Ok(FastPath::UpToDate(graph.heads().iter().map(|&n| graph.revision(n).id.to_string()).collect()))
+        Ok(FastPath::UpToDate(graph.heads().iter().map(|&n| graph.revision(n).id.clone()).collect()))
     } else {
         Ok(FastPath::Differs)
     }
@@ -59,7 +59,7 @@ pub(crate) async fn up_to_date(
     conn: &mut Conn,
     graph: &RevisionGraph,
     table: &HistoryTable,
-) -> Result<Option<Vec<String>>, MigrateError> {
+) -> Result<Option<Vec<migrate_core::RevisionId>>, MigrateError> {
     Ok(match check(conn, graph, table).await? {
         FastPath::UpToDate(heads) => Some(heads),
         _ => None,

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use migrate_core::RevisionGraph;
+use migrate_core::{RevisionGraph, RevisionId};
 
 /// Now, RFC 3339 with milliseconds, UTC: the `applied_at` of new rows.
 pub(crate) fn now() -> String {
@@ -49,9 +49,9 @@ impl State {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {
     /// The revision id.
-    pub revision: String,
+    pub revision: RevisionId,
     /// Its parents, as the binary that applied it knew them.
-    pub revises: Vec<String>,
+    pub revises: Vec<RevisionId>,
     /// Its message.
     pub message: String,
     /// SHA-256 (hex) of its up section when it was applied.
@@ -70,8 +70,8 @@ impl HistoryRow {
     /// The row recording revision `r` in `state`, applied now.
     pub(crate) fn for_revision(r: &migrate_core::Revision, state: State, duration_ms: u64) -> Self {
         Self {
-            revision: r.id.to_string(),
-            revises: r.parents.iter().map(ToString::to_string).collect(),
+            revision: r.id.clone(),
+            revises: r.parents.clone(),
             message: r.message.clone(),
             checksum: r.checksum.to_hex(),
             state,
@@ -104,8 +104,13 @@ impl HistoryRow {
                 .trim()
                 .parse()
                 .map_err(|_| format!("revision `{revision}` has duration `{duration}`"))?,
-            revises: revises.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-            revision,
+            revises: revises
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|id| RevisionId::parse(id).map_err(|e| format!("revision `{revision}` revises `{id}`: {e}")))
+                .collect::<Result<_, _>>()?,
+            revision: RevisionId::parse(&revision).map_err(|e| format!("column `revision`: {e}"))?,
             message,
             checksum,
             applied_at,
@@ -119,7 +124,7 @@ impl HistoryRow {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Drift {
     /// The revision id.
-    pub revision: String,
+    pub revision: RevisionId,
     /// Its file.
     pub path: String,
 }
@@ -129,7 +134,7 @@ pub struct Drift {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Unresolved {
     /// The revision id.
-    pub revision: String,
+    pub revision: RevisionId,
     /// `started` or `failed`.
     pub state: State,
     /// The recorded error.
@@ -144,18 +149,18 @@ pub struct Unresolved {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Status {
     /// The heads of the applied revisions this binary knows (empty: nothing applied).
-    pub current: Vec<String>,
+    pub current: Vec<RevisionId>,
     /// Revisions this binary has that are not applied, in apply order.
-    pub pending: Vec<String>,
+    pub pending: Vec<RevisionId>,
     /// Applied revisions whose up section changed since.
     pub drifted: Vec<Drift>,
     /// Rows left `started` or `failed` by a revision run outside a transaction.
     pub unresolved: Vec<Unresolved>,
     /// Applied revisions this binary does not know that descend from its heads (a newer
     /// binary ran: normal during a rolling deploy).
-    pub ahead: Vec<String>,
+    pub ahead: Vec<RevisionId>,
     /// Applied revisions this binary does not know that do not descend from its heads.
-    pub diverged: Vec<String>,
+    pub diverged: Vec<RevisionId>,
 }
 
 impl Status {
@@ -175,7 +180,7 @@ impl Status {
 pub fn applied_set(graph: &RevisionGraph, rows: &[HistoryRow]) -> Vec<bool> {
     let mut applied = vec![false; graph.len()];
     for row in rows {
-        if let Some(n) = graph.node(&row.revision) {
+        if let Some(n) = graph.node(row.revision.as_str()) {
             applied[n] = true;
         }
     }
@@ -189,23 +194,23 @@ pub fn analyze(graph: &RevisionGraph, rows: &[HistoryRow]) -> Status {
     // neither current nor pending.
     let mut done = vec![false; graph.len()];
     for row in rows.iter().filter(|r| r.state == State::Applied) {
-        if let Some(n) = graph.node(&row.revision) {
+        if let Some(n) = graph.node(row.revision.as_str()) {
             done[n] = true;
         }
     }
     let mut status = Status {
-        current: graph.heads_of(&done).iter().map(|&n| graph.revision(n).id.to_string()).collect(),
+        current: graph.heads_of(&done).iter().map(|&n| graph.revision(n).id.clone()).collect(),
         pending: graph
             .topological_order()
             .iter()
             .filter(|&&n| !applied[n])
-            .map(|&n| graph.revision(n).id.to_string())
+            .map(|&n| graph.revision(n).id.clone())
             .collect(),
         ..Status::default()
     };
     let mut unknown = Vec::new();
     for row in rows {
-        match graph.node(&row.revision) {
+        match graph.node(row.revision.as_str()) {
             Some(n) => {
                 let r = graph.revision(n);
                 if row.state == State::Applied && row.checksum != r.checksum.to_hex() {
@@ -238,14 +243,14 @@ pub fn analyze(graph: &RevisionGraph, rows: &[HistoryRow]) -> Status {
 /// Every id `row` descends from, through the stored `revises` columns.
 fn stored_ancestry<'a>(stored: &HashMap<&str, &'a HistoryRow>, row: &'a HistoryRow) -> Vec<&'a str> {
     let mut seen: Vec<&str> = Vec::new();
-    let mut stack: Vec<&str> = row.revises.iter().map(String::as_str).collect();
+    let mut stack: Vec<&str> = row.revises.iter().map(RevisionId::as_str).collect();
     while let Some(id) = stack.pop() {
         if seen.contains(&id) {
             continue;
         }
         seen.push(id);
         if let Some(parent) = stored.get(id) {
-            stack.extend(parent.revises.iter().map(String::as_str));
+            stack.extend(parent.revises.iter().map(RevisionId::as_str));
         }
     }
     seen
@@ -273,8 +278,8 @@ mod tests {
     fn row(g: &RevisionGraph, id: &str, revises: &str, state: State) -> HistoryRow {
         let checksum = g.node(id).map_or_else(|| "0".repeat(64), |n| g.revision(n).checksum.to_hex());
         HistoryRow {
-            revision: id.into(),
-            revises: revises.split(',').filter(|s| !s.is_empty()).map(Into::into).collect(),
+            revision: RevisionId::parse(id).expect("id"),
+            revises: revises.split(',').filter(|s| !s.is_empty()).map(|p| RevisionId::parse(p).expect("id")).collect(),
             message: id.into(),
             checksum,
             state,
@@ -288,7 +293,8 @@ mod tests {
     fn up_to_date_and_pending() {
         let g = graph();
         let s = analyze(&g, &[row(&g, "a", "", State::Applied), row(&g, "b", "a", State::Applied)]);
-        assert_eq!((s.current.as_slice(), s.pending.as_slice()), (&["b".to_owned()][..], &["c".to_owned()][..]));
+        assert_eq!(s.current, ["b"]);
+        assert_eq!(s.pending, ["c"]);
         assert!(!s.is_up_to_date() && s.is_consistent());
         let rows: Vec<_> =
             [("a", ""), ("b", "a"), ("c", "b")].iter().map(|(i, p)| row(&g, i, p, State::Applied)).collect();

@@ -11,6 +11,14 @@
 //!
 //! `embed_migrations!` validates the folder at compile time with the same code as
 //! `cargo migrate check` and fails the build on a broken chain.
+//!
+//! Two audiences, two surfaces. An application needs the crate root: [`Migrations`]
+//! (`upgrade`, `status`, `history`), [`Runner`] for everything else with typed options
+//! ([`DriftPolicy`], [`StampMode`], [`Resolution`]), [`AnyPool`], [`DatabaseUrl`], [`Status`] and
+//! [`Report`] (ids as [`RevisionId`]), [`MigrateError`] with its [`ErrorCode`], and with the `cli`
+//! feature `myapp migrate …` ([`Migrations::run_cli`](crate::Migrations)). A tool that loads
+//! revisions at run time (`cargo migrate`) uses [`tool`]: the engine over a graph, offline
+//! scripts, the SQL text and migrate-core.
 
 // Without a database feature the pool types are uninhabited and the database code is
 // unreachable: that build exists for embedding only (`default-features = false, features = ["macros"]`).
@@ -32,6 +40,7 @@ mod fastpath;
 mod history;
 mod lock;
 mod migrations;
+mod runner;
 mod script;
 mod session;
 mod summary;
@@ -39,25 +48,31 @@ mod table;
 
 pub use backend::{AnyPool, DEFAULT_CONNECT_TIMEOUT, DbPool};
 pub use database_url::{DatabaseUrl, UrlSource};
-pub use dialect::{Dialect, SqlText};
-pub use engine::{Options, Report, Step};
-pub use error::{DbError, ErrorCode, MigrateError, redact_secret, redact_url};
+pub use dialect::Dialect;
+pub use engine::{DriftPolicy, Report, Resolution, StampMode, Step};
+pub use error::{DbError, ErrorCode, MigrateError, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
-pub use lock::lock_statement;
+pub use migrate_core::RevisionId;
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
+pub use runner::Runner;
 
 /// Used by `embed_migrations!`; not a stable API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::migrations::RawRevision;
 }
-pub use migrate_core::split::{SplitError, Statement, split_statements};
-pub use script::script;
 
-/// The engine over a revision graph loaded at run time (what `cargo migrate` uses; an
-/// application uses [`Migrations`]).
-pub mod engine_api {
-    pub use crate::engine::{downgrade, history, resolve, stamp, status, up_to_date, upgrade};
+/// The tool's half: the engine over a revision graph loaded at run time, offline scripts and
+/// the SQL text, for `cargo migrate` and other tools built on the runtime. An application uses
+/// [`Migrations`] and [`Runner`] instead.
+pub mod tool {
+    pub use crate::dialect::SqlText;
+    pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};
+    pub use crate::error::redact_secret;
+    pub use crate::lock::lock_statement;
+    pub use crate::script::script;
+    /// The shared file format, graph, targets and statement splitter.
+    pub use migrate_core as core;
 }
 
 /// sqlx, re-exported so applications use the same version for their pools.
@@ -66,6 +81,3 @@ pub use sqlx;
 /// Embeds a migrations folder, validated at compile time. See [`migrate_macros::embed_migrations`].
 #[cfg(feature = "macros")]
 pub use migrate_macros::embed_migrations;
-
-/// The shared file format, graph and target code, for tools built on the runtime.
-pub use migrate_core as core;

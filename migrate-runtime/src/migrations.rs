@@ -6,12 +6,13 @@
 
 use std::sync::OnceLock;
 
-use migrate_core::{Checksum, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span, Target};
+use migrate_core::{Checksum, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span};
 
 use crate::backend::DbPool;
-use crate::engine::{self, Options, Report};
+use crate::engine::{Options, Report};
 use crate::error::MigrateError;
 use crate::history::{HistoryRow, Status};
+use crate::runner::Runner;
 
 /// One section of embedded SQL with the line of the file it starts at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,10 +163,17 @@ impl Migrations {
             .map_err(|d| MigrateError::Invalid(d.clone()))
     }
 
-    /// The default options: this package's history table, a 10-minute lock timeout, drift
+    /// The options of this package: its history table, a 10-minute lock timeout, drift
     /// refused.
-    pub fn options(&self) -> Options {
-        Options { table: self.table.to_owned(), ..Options::default() }
+    pub(crate) fn options(&self) -> Options {
+        Options::default().with_table(self.table)
+    }
+
+    /// A runner with this package's options, to change them (`lock_timeout`, `drift`,
+    /// `hint_command`) and to move the database anywhere: `upgrade_to`, `downgrade`, `stamp`,
+    /// `resolve`.
+    pub fn runner(&self) -> Runner<'_> {
+        Runner::new(self)
     }
 
     /// Applies every pending revision, in order, under the migration lock. An up-to-date
@@ -175,50 +183,7 @@ impl Migrations {
     /// A failed statement (with revision, file and line), drift, an unresolved or diverged
     /// history, a lock timeout, a database error.
     pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
-        engine::upgrade(pool.into(), self.graph()?, &Target::Heads, &self.options()).await
-    }
-
-    /// Upgrades to `target` (`head`, `heads`, an id or prefix, `+1`, `LABEL@head`, …).
-    ///
-    /// # Errors
-    /// As [`Migrations::upgrade`], and a target that does not resolve.
-    pub async fn upgrade_to<'p>(
-        &self,
-        pool: impl Into<DbPool<'p>>,
-        target: &str,
-        options: &Options,
-    ) -> Result<Report, MigrateError> {
-        engine::upgrade(pool.into(), self.graph()?, &migrate_core::parse_target(target)?, options).await
-    }
-
-    /// Downgrades to `target` (`base`, an id, `-1`, `LABEL@base`, …): removes the applied
-    /// revisions that descend from it, children first.
-    ///
-    /// # Errors
-    /// As [`Migrations::upgrade`]; an irreversible revision in the way (refused before
-    /// anything runs); a target that is not applied.
-    pub async fn downgrade<'p>(
-        &self,
-        pool: impl Into<DbPool<'p>>,
-        target: &str,
-        options: &Options,
-    ) -> Result<Report, MigrateError> {
-        engine::downgrade(pool.into(), self.graph()?, &migrate_core::parse_target(target)?, options).await
-    }
-
-    /// Records `target`'s lineage as applied (on its branch) without running anything;
-    /// `purge` first empties the history table.
-    ///
-    /// # Errors
-    /// A target that does not resolve; a lock timeout; a database error.
-    pub async fn stamp<'p>(
-        &self,
-        pool: impl Into<DbPool<'p>>,
-        target: &str,
-        purge: bool,
-        options: &Options,
-    ) -> Result<Report, MigrateError> {
-        engine::stamp(pool.into(), self.graph()?, &migrate_core::parse_target(target)?, purge, options).await
+        self.runner().upgrade(pool).await
     }
 
     /// Current heads, pending revisions, drift, unresolved rows, revisions applied by a newer
@@ -227,30 +192,15 @@ impl Migrations {
     /// # Errors
     /// A database error, or a history row this version cannot read.
     pub async fn status<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Status, MigrateError> {
-        engine::status(pool.into(), self.graph()?, &self.options()).await
+        self.runner().status(pool).await
     }
 
     /// The history table's rows, oldest first.
     ///
     /// # Errors
-    /// A database error.
+    /// A database error, or a row this version cannot read.
     pub async fn history<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Vec<HistoryRow>, MigrateError> {
-        engine::history(pool.into(), &self.options()).await
-    }
-
-    /// Resolves a revision left `started` or `failed`: `applied = true` marks it applied,
-    /// `false` removes its row (it was rolled back by hand).
-    ///
-    /// # Errors
-    /// [`MigrateError::NothingToResolve`]; a lock timeout; a database error.
-    pub async fn resolve<'p>(
-        &self,
-        pool: impl Into<DbPool<'p>>,
-        revision: &str,
-        applied: bool,
-        options: &Options,
-    ) -> Result<(), MigrateError> {
-        engine::resolve(pool.into(), revision, applied, options).await
+        crate::engine::history(pool.into(), &self.options()).await
     }
 
     /// Every revision, parents and dependencies before their children.

@@ -86,7 +86,7 @@ impl HistoryTable {
         format!(
             "INSERT INTO {} (revision, revises, message, checksum, state, applied_at, duration_ms, error) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
             self.history(),
-            l(&row.revision),
+            l(row.revision.as_str()),
             l(&row.revises.join(",")),
             l(&row.message),
             l(&row.checksum),

@@ -10,7 +10,7 @@ static VALID: Migrations = embed_migrations!("tests/fixtures/valid");
 #[test]
 fn embedded_equals_what_core_loads() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = migrate_runtime::core::load_dir(&root.join("tests/fixtures/valid"), root);
+    let loaded = migrate_runtime::tool::core::load_dir(&root.join("tests/fixtures/valid"), root);
     let graph = loaded.graph.expect("the fixture is valid");
     assert_eq!(VALID.len(), graph.len());
     for (embedded, &node) in VALID.revisions().zip(graph.topological_order()) {

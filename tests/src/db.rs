@@ -7,7 +7,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use migrate_runtime::sqlx::{self, AssertSqlSafe};
-use migrate_runtime::{AnyPool, Dialect, SqlText as _};
+use migrate_runtime::tool::SqlText as _;
+use migrate_runtime::{AnyPool, Dialect};
 
 /// A database created for one test.
 pub struct TestDb {

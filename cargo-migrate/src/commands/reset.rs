@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use migrate_core::Target;
 use migrate_runtime::cli::{Failure, GraphUse, RevisionSource, print_report, with_database};
-use migrate_runtime::engine_api;
+use migrate_runtime::tool;
 use migrate_runtime::{Dialect, redact_url};
 
 use super::database::{init_logging, runtime};
@@ -62,13 +62,13 @@ pub fn exec(ctx: &Context, args: &ResetArgs) -> Result<(), Failure> {
             }
         }
     }
-    let opts = inv.options(std::time::Duration::from_secs(600), false);
+    let opts = inv.options(std::time::Duration::from_secs(600), migrate_runtime::DriftPolicy::Refuse);
     init_logging(ctx);
     let report = runtime()?.block_on(with_database(&inv, async |pool| {
         if pool.as_db().dialect() != Dialect::Sqlite {
-            engine_api::downgrade(pool.as_db(), &graph, &Target::Base, &opts).await?;
+            tool::downgrade(pool.as_db(), &graph, &Target::Base, &opts).await?;
         }
-        engine_api::upgrade(pool.as_db(), &graph, &Target::Heads, &opts).await
+        tool::upgrade(pool.as_db(), &graph, &Target::Heads, &opts).await
     }))?;
     print_report(&inv, &report, true);
     Ok(())

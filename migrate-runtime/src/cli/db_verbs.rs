@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use migrate_core::{Plan, Resolved, RevisionGraph, Target, parse_target, plan_downgrade, plan_upgrade};
+use migrate_core::{Plan, Resolved, RevisionGraph, RevisionId, Target, parse_target, plan_downgrade, plan_upgrade};
 use serde_json::json;
 
 use super::args::{CheckArgs, DialectArg, MoveArgs, ResolveArgs, StampArgs};
@@ -12,7 +12,7 @@ use super::output::print_json;
 use super::{Failure, GraphUse, Invocation};
 use crate::backend::AnyPool;
 use crate::dialect::Dialect;
-use crate::engine::{self, Report};
+use crate::engine::{self, DriftPolicy, Report, Resolution, StampMode};
 use crate::history::Status;
 
 /// Up or down.
@@ -48,12 +48,12 @@ pub async fn with_database<T>(
     result.map_err(|e| Failure::from_error(&e, Some(url.as_str())))
 }
 
-fn list(ids: &[String]) -> String {
-    if ids.is_empty() { "base".into() } else { ids.join(", ") }
+fn list(ids: &[RevisionId]) -> String {
+    if ids.is_empty() { "base".into() } else { ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ") }
 }
 
 async fn read_status(inv: &Invocation<'_>, graph: &RevisionGraph) -> Result<Status, Failure> {
-    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, false);
+    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
     with_database(inv, async |pool| engine::status(pool.as_db(), graph, &opts).await).await
 }
 
@@ -73,7 +73,7 @@ pub(crate) async fn current(inv: &Invocation<'_>) -> Result<(), Failure> {
 /// table's rows. Exits 1 when the database is not up to date (after printing why).
 pub(crate) async fn status(inv: &Invocation<'_>) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
-    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, false);
+    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
     let rows = inv.global.verbose > 0;
     let (s, rows) = with_database(inv, async |pool| {
         let s = engine::status(pool.as_db(), &graph, &opts).await?;
@@ -209,7 +209,10 @@ pub(crate) async fn migrate(inv: &Invocation<'_>, args: &MoveArgs, verb: Verb) -
         }
     };
     let target = parse_target(&text)?;
-    let opts = inv.options(Duration::from_secs(args.lock_timeout), args.allow_drift);
+    let opts = inv.options(
+        Duration::from_secs(args.lock_timeout),
+        if args.allow_drift { DriftPolicy::Allow } else { DriftPolicy::Refuse },
+    );
     let report = with_database(inv, async |pool| match verb {
         Verb::Upgrade => engine::upgrade(pool.as_db(), &graph, &target, &opts).await,
         Verb::Downgrade => engine::downgrade(pool.as_db(), &graph, &target, &opts).await,
@@ -304,9 +307,18 @@ fn mysql_database(url: &str) -> Option<&str> {
 pub(crate) async fn stamp(inv: &Invocation<'_>, args: &StampArgs) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Migrate)?;
     let target = parse_target(&args.target)?;
-    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, false);
-    let report =
-        with_database(inv, async |pool| engine::stamp(pool.as_db(), &graph, &target, args.purge, &opts).await).await?;
+    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
+    let report = with_database(inv, async |pool| {
+        engine::stamp(
+            pool.as_db(),
+            &graph,
+            &target,
+            if args.purge { StampMode::Purge } else { StampMode::Update },
+            &opts,
+        )
+        .await
+    })
+    .await?;
     if inv.json() {
         print_json(&json!({"before": report.before, "after": report.after}));
     } else if !inv.global.quiet {
@@ -317,8 +329,9 @@ pub(crate) async fn stamp(inv: &Invocation<'_>, args: &StampArgs) -> Result<(), 
 
 /// `resolve REV --applied|--rolled-back`.
 pub(crate) async fn resolve(inv: &Invocation<'_>, args: &ResolveArgs) -> Result<(), Failure> {
-    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, false);
-    with_database(inv, async |pool| engine::resolve(pool.as_db(), &args.revision, args.applied, &opts).await).await?;
+    let resolution = if args.applied { Resolution::Applied } else { Resolution::RolledBack };
+    let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
+    with_database(inv, async |pool| engine::resolve(pool.as_db(), &args.revision, resolution, &opts).await).await?;
     if inv.json() {
         print_json(
             &json!({"revision": args.revision, "resolved": if args.applied { "applied" } else { "rolled-back" }}),

@@ -90,8 +90,12 @@ impl Invocation<'_> {
     }
 
     /// The engine's options for this front door: its table, its hint command.
-    pub fn options(&self, lock_timeout: std::time::Duration, allow_drift: bool) -> crate::Options {
-        crate::Options { table: self.table.clone(), lock_timeout, allow_drift, hint_command: self.program.clone() }
+    pub fn options(&self, lock_timeout: std::time::Duration, drift: crate::DriftPolicy) -> crate::tool::Options {
+        crate::tool::Options::default()
+            .with_table(self.table.clone())
+            .with_lock_timeout(lock_timeout)
+            .with_drift(drift)
+            .with_hint_command(self.program.clone())
     }
 }
 

@@ -21,7 +21,7 @@ use crate::table::HistoryTable;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// The revision id.
-    pub revision: String,
+    pub revision: migrate_core::RevisionId,
     /// Its message.
     pub message: String,
     /// How long its statements and its commit took.
@@ -236,7 +236,7 @@ async fn in_a_transaction(
         let ms = duration.as_millis() as u64;
         run.durations.push_str(&format!("{};\n", table.update_duration(r.id.as_str(), ms)));
     }
-    Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration }))
+    Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration }))
 }
 
 /// MySQL/MariaDB and `transaction: false`: a `started` row (committed with the previous
@@ -317,7 +317,7 @@ async fn outside_a_transaction(
             send_or_roll_back(conn, || format!("removing `{}` from the history table", r.id), &sql).await?;
         }
     }
-    Ok(Some(Step { revision: r.id.to_string(), message: r.message.clone(), duration: started.elapsed() }))
+    Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration: started.elapsed() }))
 }
 
 /// SQLite: whether this process may run `r` outside a transaction. Re-checks its row in `BEGIN
@@ -342,7 +342,7 @@ async fn claim(conn: &mut Conn, r: &Revision, run: &mut Run<'_>) -> Result<bool,
             other => {
                 return Err(MigrateError::Unresolved {
                     rows: vec![crate::history::Unresolved {
-                        revision: r.id.to_string(),
+                        revision: r.id.clone(),
                         state: if other == "failed" { State::Failed } else { State::Started },
                         error: None,
                     }],

@@ -10,7 +10,7 @@ mod transaction;
 
 use std::time::Duration;
 
-use migrate_core::{Node, Plan, RevisionGraph, Target, plan_downgrade, plan_upgrade};
+use migrate_core::{Node, Plan, RevisionGraph, RevisionId, Target, plan_downgrade, plan_upgrade};
 
 use crate::backend::{Conn, DbPool};
 use crate::dialect::Dialect;
@@ -26,15 +26,47 @@ pub(crate) use apply::section_statements;
 use record::{ensure_tables, read_history, write_summary};
 pub use record::{history, resolve, stamp};
 
-/// How a migration behaves.
+/// What to do when an applied revision's up section changed since it was applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DriftPolicy {
+    /// Refuse to migrate (the default): restore the file, or move the change to a new revision.
+    #[default]
+    Refuse,
+    /// Go on (`--allow-drift`); the drift stays visible in `status`.
+    Allow,
+}
+
+/// What `stamp` does with the rows already recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StampMode {
+    /// Record the target's lineage beside what is there, on the target's branch (Alembic's
+    /// `stamp`).
+    #[default]
+    Update,
+    /// Empty the history table first (Alembic's `stamp --purge`).
+    Purge,
+}
+
+/// How a revision left `started` or `failed` was settled by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// It did complete: mark it applied.
+    Applied,
+    /// It was undone: remove its row, so it runs again.
+    RolledBack,
+}
+
+/// How a migration behaves: the history table, the lock timeout, drift, the command hints
+/// name. Built from [`Options::default`] with the `with_*` methods.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// The history table (`name` or `schema.name`).
     pub table: String,
     /// How long to wait for another process's migration lock (default 10 minutes).
     pub lock_timeout: Duration,
-    /// Go on when an applied revision's checksum changed (default: refuse).
-    pub allow_drift: bool,
+    /// Refuse (default) or allow drift.
+    pub drift: DriftPolicy,
     /// The command shown in hints for `resolve` (default `cargo migrate`).
     pub hint_command: String,
 }
@@ -44,9 +76,35 @@ impl Default for Options {
         Self {
             table: migrate_core::DEFAULT_TABLE.into(),
             lock_timeout: Duration::from_secs(600),
-            allow_drift: false,
+            drift: DriftPolicy::Refuse,
             hint_command: "cargo migrate".into(),
         }
+    }
+}
+
+impl Options {
+    /// With this history table (`name` or `schema.name`; checked when an operation starts).
+    pub fn with_table(mut self, table: impl Into<String>) -> Self {
+        self.table = table.into();
+        self
+    }
+
+    /// With this lock timeout.
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// With this drift policy.
+    pub fn with_drift(mut self, drift: DriftPolicy) -> Self {
+        self.drift = drift;
+        self
+    }
+
+    /// With this command in hints (`myapp migrate`).
+    pub fn with_hint_command(mut self, command: impl Into<String>) -> Self {
+        self.hint_command = command.into();
+        self
     }
 }
 
@@ -56,11 +114,11 @@ pub struct Report {
     /// The revisions run, in order (up or down).
     pub steps: Vec<Step>,
     /// The current heads before.
-    pub before: Vec<String>,
+    pub before: Vec<migrate_core::RevisionId>,
     /// The current heads after.
-    pub after: Vec<String>,
+    pub after: Vec<migrate_core::RevisionId>,
     /// Applied revisions this binary does not know (a newer binary ran): allowed, logged.
-    pub ahead: Vec<String>,
+    pub ahead: Vec<migrate_core::RevisionId>,
     /// `false` when the fast path answered: nothing to do, no lock taken, nothing written.
     pub locked: bool,
 }
@@ -126,12 +184,12 @@ async fn wait_for_started_rows(
     }
 }
 
-fn heads(graph: &RevisionGraph, applied: &[bool]) -> Vec<String> {
+fn heads(graph: &RevisionGraph, applied: &[bool]) -> Vec<RevisionId> {
     ids(graph, &graph.heads_of(applied))
 }
 
-fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<String> {
-    nodes.iter().map(|&n| graph.revision(n).id.to_string()).collect()
+fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<RevisionId> {
+    nodes.iter().map(|&n| graph.revision(n).id.clone()).collect()
 }
 
 /// The status of the database against `graph`: one query, no lock, no write.
@@ -155,7 +213,7 @@ pub async fn up_to_date(
     pool: DbPool<'_>,
     graph: &RevisionGraph,
     options: &Options,
-) -> Result<Option<Vec<String>>, MigrateError> {
+) -> Result<Option<Vec<RevisionId>>, MigrateError> {
     let mut conn = open(pool, options).await?;
     let table = HistoryTable::new(conn.dialect(), &options.table);
     crate::fastpath::up_to_date(&mut conn, graph, &table).await
@@ -169,7 +227,7 @@ fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateErr
             command: options.hint_command.clone(),
         });
     }
-    if !status.drifted.is_empty() && !options.allow_drift {
+    if !status.drifted.is_empty() && options.drift == DriftPolicy::Refuse {
         return Err(MigrateError::Drift(status.drifted.clone()));
     }
     if !status.diverged.is_empty() {

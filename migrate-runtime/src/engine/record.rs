@@ -80,13 +80,14 @@ pub async fn stamp(
     pool: DbPool<'_>,
     graph: &RevisionGraph,
     target: &Target,
-    purge: bool,
+    mode: super::StampMode,
     options: &Options,
 ) -> Result<Report, MigrateError> {
     let (mut guard, table) = locked_session(open(pool, options).await?, options).await?;
     ensure_tables(guard.conn(), &table, options).await?;
     let before = read_history(guard.conn(), &table).await?;
     let before_heads = heads(graph, &applied_set(graph, &before));
+    let purge = mode == super::StampMode::Purge;
     let rows = if purge { Vec::new() } else { before };
     let applied = applied_set(graph, &rows);
     let resolved: Resolved = graph.resolve(target, &graph.heads_of(&applied))?;
@@ -118,19 +119,25 @@ pub async fn stamp(
 /// # Errors
 /// [`MigrateError::NothingToResolve`] when no unresolved row matches (or several do); the lock
 /// or a database error.
-pub async fn resolve(pool: DbPool<'_>, revision: &str, applied: bool, options: &Options) -> Result<(), MigrateError> {
+pub async fn resolve(
+    pool: DbPool<'_>,
+    revision: &str,
+    resolution: super::Resolution,
+    options: &Options,
+) -> Result<(), MigrateError> {
+    let applied = resolution == super::Resolution::Applied;
     let (mut guard, table) = locked_session(open(pool, options).await?, options).await?;
     let rows = read_history(guard.conn(), &table).await?;
     let unresolved = || rows.iter().filter(|r| r.state != State::Applied);
-    let matching: Vec<&HistoryRow> = unresolved().filter(|r| r.revision.starts_with(revision)).collect();
+    let matching: Vec<&HistoryRow> = unresolved().filter(|r| r.revision.as_str().starts_with(revision)).collect();
     let row = match (unresolved().find(|r| r.revision == revision), matching.as_slice()) {
         (Some(row), _) | (None, &[row]) => row,
         _ => return Err(MigrateError::NothingToResolve { revision: revision.to_owned() }),
     };
     let sql = if applied {
-        table.update_state(&row.revision, State::Applied, row.duration_ms, None)
+        table.update_state(row.revision.as_str(), State::Applied, row.duration_ms, None)
     } else {
-        table.delete(&row.revision)
+        table.delete(row.revision.as_str())
     };
     let dialect = guard.conn().dialect();
     let sql = format!("{};\n{sql};\n{};\nCOMMIT", dialect.begin(), table.delete_summary());

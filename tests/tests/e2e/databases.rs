@@ -3,8 +3,8 @@
 
 use migrate_core::{RevisionGraph, Target, parse_target};
 use migrate_e2e::db::{TestDb, execute, fresh, fresh_databases, texts};
-use migrate_runtime::engine_api::{downgrade, resolve, stamp, status, up_to_date, upgrade};
-use migrate_runtime::{Dialect, MigrateError, Options, Report};
+use migrate_runtime::tool::{Options, downgrade, resolve, stamp, status, up_to_date, upgrade};
+use migrate_runtime::{Dialect, DriftPolicy, MigrateError, Report, Resolution, StampMode};
 use migrate_testkit::{Spec, write_folder};
 
 /// A graph loaded from files, as `cargo migrate` loads it.
@@ -104,7 +104,7 @@ async fn drift_is_refused_ahead_is_allowed_diverged_is_refused() {
             "{err}"
         );
         let allowed =
-            upgrade(db.pool.as_db(), &drifted, &target("head"), &Options { allow_drift: true, ..Options::default() })
+            upgrade(db.pool.as_db(), &drifted, &target("head"), &Options::default().with_drift(DriftPolicy::Allow))
                 .await;
         assert!(allowed.is_ok(), "{:?}", allowed.err());
     }
@@ -129,12 +129,14 @@ async fn a_failing_statement_names_revision_file_and_line_and_leaves_a_clean_or_
             let refused = up(&db, &fixed, "head").await.expect_err("unresolved");
             assert!(refused.to_string().contains("cargo migrate resolve b --applied"), "{refused}");
             // The hint names the front door in use.
-            let app = Options { hint_command: "myapp migrate".into(), ..Options::default() };
+            let app = Options::default().with_hint_command("myapp migrate");
             let refused = upgrade(db.pool.as_db(), &fixed, &target("head"), &app).await.expect_err("unresolved");
             assert!(refused.to_string().contains("run: `myapp migrate resolve b --applied`"), "{refused}");
             assert_eq!(refused.code(), "unresolved");
             execute(&db.pool, "DROP TABLE first_part").await;
-            resolve(db.pool.as_db(), "b", false, &Options::default()).await.expect("resolve as rolled back");
+            resolve(db.pool.as_db(), "b", Resolution::RolledBack, &Options::default())
+                .await
+                .expect("resolve as rolled back");
         } else {
             assert_eq!(db.history(TABLE).await, ["a:applied"], "{d}: rolled back with its row");
             assert!(
@@ -150,11 +152,11 @@ async fn a_failing_statement_names_revision_file_and_line_and_leaves_a_clean_or_
 async fn stamp_records_without_running() {
     let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
     for db in fresh_databases().await {
-        stamp(db.pool.as_db(), &g, &target("b"), false, &Options::default()).await.expect("stamp");
+        stamp(db.pool.as_db(), &g, &target("b"), StampMode::Update, &Options::default()).await.expect("stamp");
         assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied"]);
         assert!(!db.schema().await.iter().any(|l| l.contains("t_a")), "{}: nothing ran", db.dialect);
         assert_eq!(ids(&up(&db, &g, "head").await.expect("upgrade")), ["c"]);
-        stamp(db.pool.as_db(), &g, &target("base"), false, &Options::default()).await.expect("stamp base");
+        stamp(db.pool.as_db(), &g, &target("base"), StampMode::Update, &Options::default()).await.expect("stamp base");
         assert!(db.history(TABLE).await.is_empty());
     }
 }
@@ -226,7 +228,7 @@ async fn a_held_lock_makes_a_second_migrator_wait_then_fail_naming_the_holder() 
         let holder =
             tokio::spawn(async move { upgrade(pool.as_db(), &g2, &target("head"), &Options::default()).await });
         tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-        let quick = Options { lock_timeout: std::time::Duration::from_secs(1), ..Options::default() };
+        let quick = Options::default().with_lock_timeout(std::time::Duration::from_secs(1));
         let err = upgrade(db.pool.as_db(), &g, &target("head"), &quick).await.expect_err("the lock is held");
         let MigrateError::LockTimeout { holder: who, .. } = &err else { panic!("{d}: {err}") };
         assert!(
@@ -247,7 +249,7 @@ async fn a_sqlite_writer_makes_a_migrator_wait_then_fail() {
     let migrate_runtime::AnyPool::Sqlite(pool) = &db.pool else { unreachable!("a SQLite pool") };
     let mut writer = pool.acquire().await.expect("connection");
     migrate_runtime::sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *writer).await.expect("hold the write lock");
-    let quick = Options { lock_timeout: std::time::Duration::from_secs(1), ..Options::default() };
+    let quick = Options::default().with_lock_timeout(std::time::Duration::from_secs(1));
     let err = upgrade(db.pool.as_db(), &g, &target("head"), &quick).await.expect_err("the database is locked");
     assert!(matches!(err, MigrateError::LockTimeout { .. }), "{err}");
     migrate_runtime::sqlx::raw_sql("ROLLBACK").execute(&mut *writer).await.expect("release");
@@ -276,7 +278,7 @@ async fn routines_triggers_and_dollar_quotes_split_correctly_on_the_real_server(
 async fn a_hostile_history_table_name_is_refused_before_any_sql_runs() {
     let g = graph(&[Spec::new("a", &[])]);
     for db in fresh_databases().await {
-        let hostile = Options { table: "x; DROP TABLE users".into(), ..Options::default() };
+        let hostile = Options::default().with_table("x; DROP TABLE users");
         let err = upgrade(db.pool.as_db(), &g, &target("head"), &hostile).await.expect_err("refused");
         assert_eq!(err.code(), "invalid-table-name", "{err}");
         assert!(db.schema().await.is_empty(), "{}: nothing ran", db.dialect);
@@ -297,7 +299,14 @@ async fn the_fast_path_recognises_exactly_an_up_to_date_database() {
         up(&db, &g, "b").await.expect("upgrade");
         assert_eq!(up_to_date(db.pool.as_db(), &g, &opts).await.expect("read"), None, "{d}: c is pending");
         up(&db, &g, "head").await.expect("upgrade");
-        assert_eq!(up_to_date(db.pool.as_db(), &g, &opts).await.expect("read"), Some(vec!["c".to_owned()]), "{d}");
+        assert_eq!(
+            up_to_date(db.pool.as_db(), &g, &opts)
+                .await
+                .expect("read")
+                .map(|h| h.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            Some(vec!["c".to_owned()]),
+            "{d}"
+        );
         assert_eq!(up_to_date(db.pool.as_db(), &older, &opts).await.expect("read"), None, "{d}: c is unknown to it");
         assert_eq!(up_to_date(db.pool.as_db(), &drifted, &opts).await.expect("read"), None, "{d}: b drifted");
     }
@@ -317,16 +326,13 @@ async fn two_applications_with_different_history_tables_do_not_block_each_other(
         let second = graph(&[Spec::new("o1", &[])]);
         let (pool, g) = (db.pool.clone(), std::sync::Arc::clone(&first));
         let running = tokio::spawn(async move {
-            let opts = Options { table: "first_history".into(), ..Options::default() };
+            let opts = Options::default().with_table("first_history");
             upgrade(pool.as_db(), &g, &target("head"), &opts).await
         });
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         // While the first holds its lock for 4 s, the second must get its own within 1 s.
-        let quick = Options {
-            table: "second_history".into(),
-            lock_timeout: std::time::Duration::from_secs(1),
-            ..Options::default()
-        };
+        let quick =
+            Options::default().with_table("second_history").with_lock_timeout(std::time::Duration::from_secs(1));
         let other = upgrade(db.pool.as_db(), &second, &target("head"), &quick).await;
         assert!(other.is_ok(), "{d}: the second application was blocked: {:?}", other.err().map(|e| e.to_string()));
         assert_eq!(ids(&running.await.expect("task").expect("first app")), ["s1"]);
@@ -379,9 +385,9 @@ async fn the_summary_row_is_trusted_only_while_it_describes_the_history() {
         down(&db, &g, "b").await.expect("downgrade");
         assert_eq!(summary_row(&db).await, None, "{d}: a downgrade removes it");
         up(&db, &g, "head").await.expect("upgrade");
-        stamp(db.pool.as_db(), &g, &target("b"), false, &Options::default()).await.expect("stamp");
+        stamp(db.pool.as_db(), &g, &target("b"), StampMode::Update, &Options::default()).await.expect("stamp");
         assert_eq!(summary_row(&db).await, None, "{d}: a stamp removes it");
-        stamp(db.pool.as_db(), &g, &target("head"), false, &Options::default()).await.expect("stamp back");
+        stamp(db.pool.as_db(), &g, &target("head"), StampMode::Update, &Options::default()).await.expect("stamp back");
         // Up to date but no summary: the first boot writes it under the lock, once.
         assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}");
         assert!(summary_row(&db).await.is_some(), "{d}");

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use migrate_e2e::db::{TestDb, fresh, texts};
 use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
-use migrate_runtime::{Dialect, lock_statement};
+use migrate_runtime::Dialect;
+use migrate_runtime::tool::lock_statement;
 use migrate_testkit::Spec;
 
 /// The history table's name as the lock key sees it: schema- or database-qualified.

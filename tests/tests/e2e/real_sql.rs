@@ -292,9 +292,8 @@ async fn sqlite_foreign_keys_are_restored_after_a_run_on_the_same_connection() {
     write_folder(folder.path(), &chain(&[PARENT_CHILD, REBUILD])).expect("write");
     let graph = migrate_core::load_dir(folder.path(), folder.path()).into_valid_graph().expect("graph");
     let target = migrate_core::parse_target("heads").expect("target");
-    let report = migrate_runtime::engine_api::upgrade((&pool).into(), &graph, &target, &Default::default())
-        .await
-        .expect("upgrade");
+    let report =
+        migrate_runtime::tool::upgrade((&pool).into(), &graph, &target, &Default::default()).await.expect("upgrade");
     assert_eq!(report.steps.len(), 2);
     let on: i64 = migrate_runtime::sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.expect("pragma");
     assert_eq!(on, 1, "the one connection of the pool has its foreign keys back on");

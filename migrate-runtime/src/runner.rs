@@ -1,0 +1,114 @@
+//! `Runner`: the embedded revisions with the options of one operation — what an application
+//! uses to move its database anywhere (`MIGRATIONS.runner().lock_timeout(…).upgrade_to(…)`).
+
+use std::time::Duration;
+
+use migrate_core::parse_target;
+
+use crate::backend::DbPool;
+use crate::engine::{self, DriftPolicy, Options, Report, Resolution, StampMode};
+use crate::error::MigrateError;
+use crate::history::Status;
+use crate::migrations::Migrations;
+
+/// The embedded revisions and the options an operation runs with. Made by
+/// [`Migrations::runner`]; each setter returns the runner, each operation borrows it.
+#[derive(Debug, Clone)]
+pub struct Runner<'m> {
+    migrations: &'m Migrations,
+    options: Options,
+}
+
+impl<'m> Runner<'m> {
+    pub(crate) fn new(migrations: &'m Migrations) -> Self {
+        Self { migrations, options: migrations.options() }
+    }
+
+    /// How long to wait for another process's migration lock (default 10 minutes); then the
+    /// operation fails with `lock-timeout`, naming the holder.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.options.lock_timeout = timeout;
+        self
+    }
+
+    /// Refuse (default) or allow an applied revision whose file changed.
+    pub fn drift(mut self, drift: DriftPolicy) -> Self {
+        self.options.drift = drift;
+        self
+    }
+
+    /// The command the `resolve` hint of an error names (default `cargo migrate`; a binary
+    /// answering `myapp migrate` says so).
+    pub fn hint_command(mut self, command: impl Into<String>) -> Self {
+        self.options.hint_command = command.into();
+        self
+    }
+
+    /// The options this runner runs with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Applies every pending revision (see [`Migrations::upgrade`]).
+    ///
+    /// # Errors
+    /// A failed statement (with revision, file and line), drift, an unresolved or diverged
+    /// history, a lock timeout, a database error.
+    pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
+        engine::upgrade(pool.into(), self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await
+    }
+
+    /// Upgrades to `target` (`head`, `heads`, an id or prefix, `+1`, `LABEL@head`, …).
+    ///
+    /// # Errors
+    /// As [`Runner::upgrade`], and a target that does not parse or resolve (`target`).
+    pub async fn upgrade_to<'p>(&self, pool: impl Into<DbPool<'p>>, target: &str) -> Result<Report, MigrateError> {
+        engine::upgrade(pool.into(), self.migrations.graph()?, &parse_target(target)?, &self.options).await
+    }
+
+    /// Downgrades to `target` (`base`, an id, `-1`, `LABEL@base`, …): removes the applied
+    /// revisions that descend from it, children first.
+    ///
+    /// # Errors
+    /// As [`Runner::upgrade`]; an irreversible revision in the way (`plan`, refused before
+    /// anything runs); a target that is not applied.
+    pub async fn downgrade<'p>(&self, pool: impl Into<DbPool<'p>>, target: &str) -> Result<Report, MigrateError> {
+        engine::downgrade(pool.into(), self.migrations.graph()?, &parse_target(target)?, &self.options).await
+    }
+
+    /// Records `target`'s lineage as applied (on its branch) without running anything;
+    /// [`StampMode::Purge`] first empties the history table.
+    ///
+    /// # Errors
+    /// A target that does not resolve; a lock timeout; a database error.
+    pub async fn stamp<'p>(
+        &self,
+        pool: impl Into<DbPool<'p>>,
+        target: &str,
+        mode: StampMode,
+    ) -> Result<Report, MigrateError> {
+        engine::stamp(pool.into(), self.migrations.graph()?, &parse_target(target)?, mode, &self.options).await
+    }
+
+    /// Settles a revision left `started` or `failed` (an id or a unique prefix).
+    ///
+    /// # Errors
+    /// `nothing-to-resolve` when no such row exists (or a prefix matches several); a lock
+    /// timeout; a database error.
+    pub async fn resolve<'p>(
+        &self,
+        pool: impl Into<DbPool<'p>>,
+        revision: &str,
+        resolution: Resolution,
+    ) -> Result<(), MigrateError> {
+        engine::resolve(pool.into(), revision, resolution, &self.options).await
+    }
+
+    /// The database's status (see [`Migrations::status`]).
+    ///
+    /// # Errors
+    /// A database error, or a history row this version cannot read.
+    pub async fn status<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Status, MigrateError> {
+        engine::status(pool.into(), self.migrations.graph()?, &self.options).await
+    }
+}
