@@ -196,6 +196,7 @@ async fn a_failed_revision_leaves_no_lock_behind() {
 }
 
 #[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
 async fn create_index_concurrently_runs_outside_a_transaction_on_postgres() {
     let Some(db) = fresh(Dialect::Postgres).await else { return };
     let mut concurrently = Spec::new("b", &["a"]).header("-- transaction: false");

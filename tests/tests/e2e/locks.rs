@@ -80,6 +80,7 @@ async fn a_stuck_holder_makes_a_boot_wait_then_fail_and_its_death_frees_the_lock
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
 async fn fifteen_processes_wait_while_one_creates_an_index_concurrently() {
     const PROCESSES: usize = 16;
     let bin = cargo_migrate_bin();

@@ -119,6 +119,7 @@ async fn same_rows(dbs: &[TestDb; 3], sql: &str) -> Vec<String> {
 const MYSQL_TABLE: &str = "CREATE TABLE t (a INT, b VARCHAR(10));\n";
 
 #[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
 async fn mysql_delimiter_after_a_comment() {
     let up = "CREATE TABLE t (x INT);\n-- triggers and procedures\n/* written by hand */\nDELIMITER //\nCREATE PROCEDURE p_two()\nBEGIN\n  SELECT 1; SELECT 2;\nEND//\nCREATE TRIGGER trg_x BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  SET NEW.x = NEW.x + 1;\n  SET @seen = 1;\nEND //\nDELIMITER ;\nINSERT INTO t VALUES (1);\n";
     let Some(dbs) = three_ways(Dialect::MySql, &chain(&[up])).await else { return };
@@ -134,6 +135,7 @@ async fn mysql_delimiter_after_a_comment() {
 /// Every case of the splitter's compound-statement table, without `DELIMITER` and with it,
 /// created on MariaDB and then exercised.
 #[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
 async fn mysql_compound_statements_with_and_without_delimiter() {
     let bodies: Vec<&str> = migrate_testkit::sql::MYSQL_COMPOUND.iter().map(|(_, b)| *b).collect();
     let plain = format!("{};\n", bodies.join(";\n"));
@@ -173,6 +175,7 @@ fn object_name(body: &str) -> Option<&str> {
 }
 
 #[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
 async fn mysql_use_in_a_revision_does_not_move_the_bookkeeping() {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let other = format!("migrate_t_other_{}_{nanos}", std::process::id());
@@ -209,6 +212,7 @@ async fn mysql_use_in_a_revision_does_not_move_the_bookkeeping() {
 }
 
 #[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
 async fn postgres_search_path_in_a_revision_does_not_move_the_bookkeeping() {
     let specs = chain(&[
         "CREATE SCHEMA app;\nSET search_path = app;\nCREATE TABLE a (id int);\n",
@@ -231,6 +235,7 @@ async fn postgres_search_path_in_a_revision_does_not_move_the_bookkeeping() {
 const DUMP: &str = "SET statement_timeout = 0;\nSET client_encoding = 'UTF8';\nSELECT pg_catalog.set_config('search_path', '', false);\n\nCREATE TABLE public.actor (\n    actor_id integer NOT NULL,\n    first_name text NOT NULL,\n    last_update timestamp without time zone\n);\n\n--\n-- Data for Name: actor; Type: TABLE DATA; Schema: public; Owner: -\n--\n\nCOPY public.actor (actor_id, first_name, last_update) FROM stdin;\n1\tPENELOPE\t2006-02-15 04:34:33\n2\tit's; \"quoted\" -- not a comment\t\\N\n3\ttab\\there\t2006-02-15 04:34:33\n\\.\n\n\nALTER TABLE ONLY public.actor\n    ADD CONSTRAINT actor_pkey PRIMARY KEY (actor_id);\n";
 
 #[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
 async fn postgres_copy_from_stdin_as_pg_dump_writes_it() {
     let specs =
         chain(&[DUMP, "COPY actor (actor_id, first_name) FROM STDIN WITH (FORMAT csv);\n4,\"comma, inside\"\n\\.\n"]);
@@ -252,6 +257,7 @@ async fn postgres_copy_from_stdin_as_pg_dump_writes_it() {
 }
 
 #[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
 async fn postgres_copy_with_bad_data_fails_at_its_line_and_never_hangs() {
     let Some(db) = fresh(Dialect::Postgres).await else { return };
     let specs = chain(&["CREATE TABLE n (v integer);\n\nCOPY n (v) FROM stdin;\n1\nnot a number\n\\.\n"]);
