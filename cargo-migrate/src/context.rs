@@ -119,6 +119,7 @@ impl Context {
             program: "cargo migrate".into(),
             table: self.package.config.table.clone(),
             config_url: self.config_url(),
+            lock: migrate_runtime::LockStrategy::parse(&self.package.config.lock).unwrap_or_default(),
             revisions: self,
             global: &self.db,
         }

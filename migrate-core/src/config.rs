@@ -23,6 +23,8 @@ pub struct Config {
     /// The databases the revisions are written for: each section must split into statements
     /// in each of them. All three by default.
     pub dialects: Vec<Dialect>,
+    /// The migration lock: `auto` (default), `advisory` or `lease` (see migrate-runtime).
+    pub lock: String,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             table: DEFAULT_TABLE.into(),
             database_url: None,
             dialects: Dialect::ALL.to_vec(),
+            lock: "auto".into(),
         }
     }
 }
@@ -45,7 +48,7 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     let bad = |msg: String| {
         Diagnostic::error(Code::InvalidConfig, msg)
             .with_label(manifest_path, None, "")
-            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"]")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\"")
     };
     let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
     let mut config = Config::default();
@@ -63,6 +66,8 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
             "dir" => config.dir = text.to_owned(),
             "table" => config.table = text.to_owned(),
             "database-url" => config.database_url = Some(text.to_owned()),
+            "lock" if ["auto", "advisory", "lease"].contains(&text) => config.lock = text.to_owned(),
+            "lock" => return Err(bad(format!("lock = \"{text}\": use \"auto\", \"advisory\" or \"lease\""))),
             other => return Err(bad(format!("unknown key `{other}` in [package.metadata.migrate]"))),
         }
     }

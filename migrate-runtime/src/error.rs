@@ -68,6 +68,10 @@ error_codes! {
     InvalidRevisions => "invalid-revisions",
     /// Unknown command-line words.
     Usage => "usage",
+    /// A session lock was asked for where it would not hold.
+    LockUnreliable => "lock-unreliable",
+    /// The lease was taken over during the run.
+    LockLost => "lock-lost",
     /// No database URL was given anywhere.
     NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
@@ -269,6 +273,20 @@ pub enum MigrateError {
         /// The revision id.
         revision: String,
     },
+    /// `lock = "advisory"` where the server says a session lock would not hold.
+    #[error("refusing to take a session lock: {why}; use the lease lock (`lock = \"lease\"` or `auto`)")]
+    LockUnreliable {
+        /// What the server said.
+        why: String,
+    },
+    /// The lease was taken over by another process after this one stalled past its expiry.
+    #[error(
+        "the migration lease for `{table}` was taken over by another process after it expired (this run stalled longer than the lease's time to live); stopped before the next revision — run the upgrade again"
+    )]
+    LockLost {
+        /// The history table whose lease it was.
+        table: String,
+    },
     /// No database was named anywhere.
     #[error(
         "no database: pass --database-url, set DATABASE_URL (in the environment or a .env file), or set `database-url` in [package.metadata.migrate]"
@@ -314,6 +332,8 @@ impl MigrateError {
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
             MigrateError::NoDatabaseUrl => ErrorCode::NoDatabaseUrl,
+            MigrateError::LockUnreliable { .. } => ErrorCode::LockUnreliable,
+            MigrateError::LockLost { .. } => ErrorCode::LockLost,
             MigrateError::TableName { .. } => ErrorCode::InvalidTableName,
         }
     }

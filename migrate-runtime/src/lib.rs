@@ -52,6 +52,7 @@ pub use dialect::Dialect;
 pub use engine::{DriftPolicy, Report, Resolution, StampMode, Step};
 pub use error::{DbError, ErrorCode, MigrateError, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
+pub use lock::LockStrategy;
 pub use migrate_core::RevisionId;
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
 pub use runner::Runner;

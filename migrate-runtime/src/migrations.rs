@@ -135,6 +135,7 @@ pub struct Migrations {
     table: &'static str,
     dir: &'static str,
     database_url: &'static str,
+    lock: &'static str,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
 }
 
@@ -147,8 +148,9 @@ impl Migrations {
         table: &'static str,
         dir: &'static str,
         database_url: &'static str,
+        lock: &'static str,
     ) -> Self {
-        Self { text, raw, table, dir, database_url, graph: OnceLock::new() }
+        Self { text, raw, table, dir, database_url, lock, graph: OnceLock::new() }
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -166,7 +168,12 @@ impl Migrations {
     /// The options of this package: its history table, a 10-minute lock timeout, drift
     /// refused.
     pub(crate) fn options(&self) -> Options {
-        Options::default().with_table(self.table)
+        Options::default().with_table(self.table).with_lock(self.lock_strategy())
+    }
+
+    /// `lock` from `[package.metadata.migrate]` (validated at compile time; `auto` by default).
+    pub fn lock_strategy(&self) -> crate::LockStrategy {
+        crate::LockStrategy::parse(self.lock).unwrap_or_default()
     }
 
     /// A runner with this package's options, to change them (`lock_timeout`, `drift`,

@@ -9,6 +9,7 @@ use crate::backend::DbPool;
 use crate::engine::{self, DriftPolicy, Options, Report, Resolution, StampMode};
 use crate::error::MigrateError;
 use crate::history::Status;
+use crate::lock::LockStrategy;
 use crate::migrations::Migrations;
 
 /// The embedded revisions and the options an operation runs with. Made by
@@ -28,6 +29,19 @@ impl<'m> Runner<'m> {
     /// operation fails with `lock-timeout`, naming the holder.
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.options.lock_timeout = timeout;
+        self
+    }
+
+    /// Which migration lock to take (default: `lock` of `[package.metadata.migrate]`, else
+    /// `auto`).
+    pub fn lock(mut self, lock: LockStrategy) -> Self {
+        self.options.lock = lock;
+        self
+    }
+
+    /// How long a lease lasts without renewal (default 30 s; at least 1 s).
+    pub fn lease_ttl(mut self, ttl: Duration) -> Self {
+        self.options = self.options.with_lease_ttl(ttl);
         self
     }
 

@@ -158,13 +158,19 @@ impl HistoryTable {
 
 /// `<table>_summary`, shortened with a hash when that would pass 63 characters.
 fn summary_name(name: &str) -> String {
+    companion_name(name, "summary")
+}
+
+/// `<table>_<suffix>` in the history table's schema (the summary table, the lease table),
+/// shortened with a hash when that would pass 63 characters.
+pub(crate) fn companion_name(name: &str, suffix: &str) -> String {
     let (schema, table) = name.rsplit_once('.').map_or((None, name), |(s, t)| (Some(s), t));
-    let table = if table.len() + 8 <= 63 {
-        format!("{table}_summary")
+    let table = if table.len() + suffix.len() < 63 {
+        format!("{table}_{suffix}")
     } else {
         let hash =
             table.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        format!("{}_{:08x}_summary", &table[..40], hash as u32)
+        format!("{}_{:08x}_{suffix}", &table[..40], hash as u32)
     };
     match schema {
         Some(schema) => format!("{schema}.{table}"),

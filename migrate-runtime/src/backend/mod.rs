@@ -168,6 +168,12 @@ impl Conn {
         with_conn!(self, c => statement.execute(c).await.map(|_| ()))
     }
 
+    /// Runs one statement and returns how many rows it changed (inserted, updated, deleted).
+    pub async fn execute_count(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        let statement = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        with_conn!(self, c => statement.execute(c).await.map(|r| r.rows_affected()))
+    }
+
     /// Runs `COPY … FROM stdin` (`sql`) and sends `data` (text or CSV lines, as `pg_dump`
     /// writes them) through the COPY protocol. PostgreSQL only: elsewhere an error.
     #[cfg_attr(not(feature = "postgres"), allow(unused_variables, reason = "COPY is PostgreSQL's"))]
@@ -223,6 +229,19 @@ impl Conn {
             Conn::Sqlite(c) => drop(c.detach()),
             Conn::None(never) => match never {},
         }
+    }
+}
+
+/// `true` when `e` is a serialization failure or deadlock the server asks the client to retry:
+/// SQLSTATE 40001 / 40P01, MySQL/MariaDB error 1213 (what a Galera node returns when another node's
+/// write to the same row certified first).
+pub(crate) fn is_retryable_conflict(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("40001") | Some("40P01") | Some("1213"))
+                || db.message().contains("Deadlock found")
+        }
+        _ => false,
     }
 }
 
@@ -374,6 +393,52 @@ impl AnyPool {
             #[cfg(feature = "sqlite")]
             AnyPool::Sqlite(p) => p.close().await,
             AnyPool::_None(never) => match *never {},
+        }
+    }
+}
+
+impl DbPool<'_> {
+    /// The port the pool connects to (`None` for SQLite): compared with the port the server
+    /// says it listens on, to notice a proxy or pooler in between.
+    pub(crate) fn port(&self) -> Option<u16> {
+        match self {
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(p) => Some(p.connect_options().get_port()),
+            #[cfg(feature = "mysql")]
+            DbPool::MySql(p) => Some(p.connect_options().get_port()),
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(_) => None,
+            DbPool::_None(never, _) => match *never {},
+        }
+    }
+
+    /// A pool of one connection of its own to the same database, opened lazily: the lease's
+    /// heartbeat renews on it while the migrating connection is busy, whatever the size of the
+    /// application's pool.
+    pub(crate) fn single_connection_pool(&self) -> AnyPool {
+        match self {
+            #[cfg(feature = "postgres")]
+            DbPool::Postgres(p) => AnyPool::Postgres(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with((*p.connect_options()).clone()),
+            ),
+            #[cfg(feature = "mysql")]
+            DbPool::MySql(p) => AnyPool::MySql(
+                sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with((*p.connect_options()).clone()),
+            ),
+            #[cfg(feature = "sqlite")]
+            DbPool::Sqlite(p) => AnyPool::Sqlite(
+                sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with((*p.connect_options()).clone()),
+            ),
+            DbPool::_None(never, _) => match *never {},
         }
     }
 }

@@ -41,6 +41,24 @@ pub struct DbGlobal {
     /// Seconds to wait for the database server to accept and answer a connection.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
     pub connect_timeout: f64,
+    /// The migration lock (default: `lock` in [package.metadata.migrate], else auto): the
+    /// session lock where it holds, or a lease row that holds behind poolers and on Galera.
+    #[arg(long, global = true, value_enum, value_name = "KIND")]
+    pub lock: Option<LockArg>,
+    /// Seconds a lease lasts without renewal (renewed every third of it while a run lasts).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30)]
+    pub lease_ttl: u64,
+}
+
+/// The migration lock to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LockArg {
+    /// The session lock unless the server says it would not hold (Galera, a pooler): then the lease.
+    Auto,
+    /// The session lock (`pg_try_advisory_lock`, `GET_LOCK`); refused where it would not hold.
+    Advisory,
+    /// A lease row in `<history>_lock`, renewed by a heartbeat.
+    Lease,
 }
 
 /// Output format.

@@ -61,6 +61,7 @@ impl Migrations {
             program: shown,
             table: self.table().to_owned(),
             config_url: self.config_database_url().map(str::to_owned),
+            lock: self.lock_strategy(),
             revisions: self,
             global: &cli.global,
         };

@@ -26,8 +26,8 @@ use std::borrow::Cow;
 use migrate_core::RevisionGraph;
 
 pub use args::{
-    CheckArgs, ColorChoice, DbCommand, DbGlobal, DialectArg, Format, HistoryArgs, MigrateCli, MoveArgs, ResolveArgs,
-    ShowArgs, StampArgs,
+    CheckArgs, ColorChoice, DbCommand, DbGlobal, DialectArg, Format, HistoryArgs, LockArg, MigrateCli, MoveArgs,
+    ResolveArgs, ShowArgs, StampArgs,
 };
 pub use db_verbs::{check_pending, print_report, with_database};
 pub use describe::{json as revision_json, line as revision_line, tags as revision_tags};
@@ -68,6 +68,8 @@ pub struct Invocation<'a> {
     /// `database-url` from `[package.metadata.migrate]`, a relative SQLite path already made
     /// absolute against the package root.
     pub config_url: Option<String>,
+    /// `lock` from `[package.metadata.migrate]` (`--lock` overrides it).
+    pub lock: crate::LockStrategy,
     /// The revisions.
     pub revisions: &'a dyn RevisionSource,
     /// The options every verb takes.
@@ -96,6 +98,13 @@ impl Invocation<'_> {
             .with_lock_timeout(lock_timeout)
             .with_drift(drift)
             .with_hint_command(self.program.clone())
+            .with_lock(match self.global.lock {
+                Some(LockArg::Auto) => crate::LockStrategy::Auto,
+                Some(LockArg::Advisory) => crate::LockStrategy::Advisory,
+                Some(LockArg::Lease) => crate::LockStrategy::Lease,
+                None => self.lock,
+            })
+            .with_lease_ttl(std::time::Duration::from_secs(self.global.lease_ttl))
     }
 }
 

@@ -17,7 +17,7 @@ use crate::dialect::Dialect;
 use crate::error::MigrateError;
 use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, Status, analyze, applied_set};
-use crate::lock::{self, LockGuard};
+use crate::lock::{self, LockGuard, LockStrategy};
 use crate::session::Session;
 use crate::table::HistoryTable;
 
@@ -69,6 +69,10 @@ pub struct Options {
     pub drift: DriftPolicy,
     /// The command shown in hints for `resolve` (default `cargo migrate`).
     pub hint_command: String,
+    /// Which migration lock to take (default `auto`).
+    pub lock: LockStrategy,
+    /// How long a lease lasts without renewal (default 30 s; renewed every third of it).
+    pub lease_ttl: Duration,
 }
 
 impl Default for Options {
@@ -78,6 +82,8 @@ impl Default for Options {
             lock_timeout: Duration::from_secs(600),
             drift: DriftPolicy::Refuse,
             hint_command: "cargo migrate".into(),
+            lock: LockStrategy::Auto,
+            lease_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -98,6 +104,18 @@ impl Options {
     /// With this drift policy.
     pub fn with_drift(mut self, drift: DriftPolicy) -> Self {
         self.drift = drift;
+        self
+    }
+
+    /// With this lock strategy.
+    pub fn with_lock(mut self, lock: LockStrategy) -> Self {
+        self.lock = lock;
+        self
+    }
+
+    /// With this lease time to live (at least a second).
+    pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl.max(Duration::from_secs(1));
         self
     }
 
@@ -148,11 +166,17 @@ async fn open(pool: DbPool<'_>, options: &Options) -> Result<Conn, MigrateError>
 }
 
 /// Reads the session's context and takes the lock: the history table is then named qualified.
-async fn locked_session(mut conn: Conn, options: &Options) -> Result<(LockGuard, HistoryTable), MigrateError> {
+async fn locked_session(pool: DbPool<'_>, options: &Options) -> Result<(LockGuard, HistoryTable), MigrateError> {
+    let mut conn = open(pool, options).await?;
     let session = Session::capture(&mut conn, &options.table).await?;
     let table = HistoryTable::new(conn.dialect(), session.table());
-    let guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    let guard = take_lock(conn, pool, session.table(), options).await?;
     Ok((guard, table))
+}
+
+/// Takes the lock the options ask for on `conn` for the (qualified) history table.
+async fn take_lock(conn: Conn, pool: DbPool<'_>, table: &str, options: &Options) -> Result<LockGuard, MigrateError> {
+    lock::acquire(conn, pool, table, options.lock, options.lock_timeout, options.lease_ttl).await
 }
 
 /// SQLite has no session lock: a `started` row may belong to another process running a
@@ -318,7 +342,7 @@ async fn migrate(
     }
     let session = Session::capture(&mut conn, &options.table).await?;
     let table = HistoryTable::new(conn.dialect(), session.table());
-    let mut guard = lock::acquire(conn, session.table(), options.lock_timeout).await?;
+    let mut guard = take_lock(conn, pool, session.table(), options).await?;
     // A waiter whose holder just did everything: one read, nothing written, the lock released.
     if summary_checked && !graph.is_empty() {
         if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), graph, &table).await? {
@@ -354,6 +378,7 @@ async fn migrate(
     let total = plan.steps.len();
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
         let r = graph.revision(node);
+        guard.ensure_held(table.name())?;
         tracing::info!(revision = %r.id, "[{}/{total}] {} {}: {}", i + 1, verb.direction(), r.id, r.message);
         match apply::run_revision(&mut guard, r, statements, verb, &mut run).await {
             Ok(Some(step)) => {

@@ -83,7 +83,7 @@ pub async fn stamp(
     mode: super::StampMode,
     options: &Options,
 ) -> Result<Report, MigrateError> {
-    let (mut guard, table) = locked_session(open(pool, options).await?, options).await?;
+    let (mut guard, table) = locked_session(pool, options).await?;
     ensure_tables(guard.conn(), &table, options).await?;
     let before = read_history(guard.conn(), &table).await?;
     let before_heads = heads(graph, &applied_set(graph, &before));
@@ -126,7 +126,7 @@ pub async fn resolve(
     options: &Options,
 ) -> Result<(), MigrateError> {
     let applied = resolution == super::Resolution::Applied;
-    let (mut guard, table) = locked_session(open(pool, options).await?, options).await?;
+    let (mut guard, table) = locked_session(pool, options).await?;
     let rows = read_history(guard.conn(), &table).await?;
     let unresolved = || rows.iter().filter(|r| r.state != State::Applied);
     let matching: Vec<&HistoryRow> = unresolved().filter(|r| r.revision.as_str().starts_with(revision)).collect();

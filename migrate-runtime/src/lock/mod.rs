@@ -1,4 +1,9 @@
-//! The migration lock, held through a guard that releases it on every path.
+//! The migration lock, held through a guard that releases it on every path, in one of two
+//! kinds ([`LockStrategy`]): a session lock (below) or the lease of `lease.rs`, which holds
+//! where a session lock does not (behind a transaction-mode pooler, on a Galera cluster).
+//! `auto` takes the session lock unless the server says it would not hold: a Galera node
+//! (`wsrep_on`), or a server whose own port differs from the one connected to (a pooler or proxy
+//! in between); `advisory` refuses in those cases rather than hold a lock that is not one.
 //!
 //! PostgreSQL: `pg_try_advisory_lock`, polled (a blocked `pg_advisory_lock` deadlocks against a
 //! holder running `CREATE INDEX CONCURRENTLY`), keyed by schema and history table so two
@@ -7,13 +12,63 @@
 //! the history inside it (see `engine`). The guard owns the connection: released explicitly on
 //! success; dropped on any other path, it closes the session, which frees the lock server-side.
 
+mod lease;
+
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::backend::Conn;
+use crate::backend::{Conn, DbPool};
 use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
+
+/// Which migration lock to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LockStrategy {
+    /// The session lock where it holds, else the lease (the default); `-v` logs which.
+    #[default]
+    Auto,
+    /// The session lock (`pg_try_advisory_lock`, `GET_LOCK`); refused where it is known not to
+    /// hold. SQLite: `BEGIN IMMEDIATE` per revision.
+    Advisory,
+    /// The lease row in `<history>_lock`, renewed while the run lasts (also on SQLite).
+    Lease,
+}
+
+impl LockStrategy {
+    /// `auto`, `advisory` or `lease`; `None` for another word.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "auto" => Some(Self::Auto),
+            "advisory" => Some(Self::Advisory),
+            "lease" => Some(Self::Lease),
+            _ => None,
+        }
+    }
+
+    /// As written in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Advisory => "advisory",
+            Self::Lease => "lease",
+        }
+    }
+}
+
+/// The longest wait between two tries of the lease (each try is two statements).
+const MAX_LEASE_POLL: Duration = Duration::from_millis(250);
+
+/// What the guard holds.
+enum Held {
+    /// Nothing to release (SQLite without a lease: `BEGIN IMMEDIATE` per revision).
+    Nothing,
+    /// A session lock, released by this statement (or by closing the session).
+    Session(String),
+    /// A lease row.
+    Lease(lease::Lease),
+}
 
 /// The first wait before retrying a lock held by someone else; each retry waits twice as long,
 /// up to `MAX_POLL`, so a waiter notices promptly when a short holder finishes and does not
@@ -27,7 +82,7 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 /// A held migration lock and the connection that holds it.
 pub(crate) struct LockGuard {
     conn: Option<Conn>,
-    release_sql: Option<String>,
+    held: Held,
     /// The session was changed (SQLite's foreign keys turned off): dropped without `release`,
     /// the connection is closed rather than handed back to the pool in that state.
     session_changed: bool,
@@ -44,13 +99,31 @@ impl LockGuard {
         self.session_changed = true;
     }
 
+    /// Fails when the lock is no longer ours (a lease taken over after it expired): checked
+    /// before each revision, so a run that stalled past its lease stops instead of racing.
+    pub fn ensure_held(&self, table: &str) -> Result<(), MigrateError> {
+        match &self.held {
+            Held::Lease(lease) if !lease.held() => Err(MigrateError::LockLost { table: table.to_owned() }),
+            _ => Ok(()),
+        }
+    }
+
     /// Releases the lock and returns the connection to its pool.
     pub async fn release(mut self) -> Result<(), MigrateError> {
         let Some(mut conn) = self.conn.take() else { return Ok(()) };
-        if let Some(sql) = self.release_sql.take() {
-            if let Err(e) = conn.execute(&sql).await {
-                conn.discard();
-                return Err(MigrateError::db("releasing the migration lock", e));
+        match std::mem::replace(&mut self.held, Held::Nothing) {
+            Held::Nothing => {}
+            Held::Session(sql) => {
+                if let Err(e) = conn.execute(&sql).await {
+                    conn.discard();
+                    return Err(MigrateError::db("releasing the migration lock", e));
+                }
+            }
+            Held::Lease(lease) => {
+                if let Err(e) = lease.release(&mut conn).await {
+                    conn.discard();
+                    return Err(e);
+                }
             }
         }
         Ok(()) // `conn` goes back to its pool here, unlocked.
@@ -59,8 +132,13 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
+        let held = std::mem::replace(&mut self.held, Held::Nothing);
+        let session_lock = matches!(held, Held::Session(_));
+        if let Held::Lease(lease) = held {
+            lease.release_in_background();
+        }
         if let Some(conn) = self.conn.take() {
-            if self.release_sql.is_some() || self.session_changed {
+            if session_lock || self.session_changed {
                 tracing::debug!("closing the migrating session to release the migration lock and its settings");
                 conn.discard();
             }
@@ -68,12 +146,86 @@ impl Drop for LockGuard {
     }
 }
 
-/// Takes the migration lock for `table` (qualified with its schema or database, see
-/// `session`) on `conn`, waiting up to `timeout`.
+/// Takes the migration lock `strategy` says for `table` on `conn` (the lease's heartbeat gets
+/// a connection of its own from `pool`'s settings), waiting up to `timeout`.
 ///
 /// # Errors
-/// [`MigrateError::LockTimeout`] naming the holder; a database error.
-pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> Result<LockGuard, MigrateError> {
+/// [`MigrateError::LockTimeout`] naming the holder; [`MigrateError::LockUnreliable`] for
+/// `advisory` where a session lock would not hold; a database error.
+pub(crate) async fn acquire(
+    mut conn: Conn,
+    pool: DbPool<'_>,
+    table: &str,
+    strategy: LockStrategy,
+    timeout: Duration,
+    lease_ttl: Duration,
+) -> Result<LockGuard, MigrateError> {
+    let dialect = conn.dialect();
+    let use_lease = match (strategy, dialect) {
+        (LockStrategy::Lease, _) => true,
+        (_, Dialect::Sqlite) => false,
+        (LockStrategy::Advisory, _) => match session_lock_unreliable(&mut conn, pool).await? {
+            Some(why) => return Err(MigrateError::LockUnreliable { why }),
+            None => false,
+        },
+        (_, _) => match session_lock_unreliable(&mut conn, pool).await? {
+            Some(why) => {
+                tracing::info!("using the lease lock: {why}");
+                true
+            }
+            None => false,
+        },
+    };
+    if use_lease {
+        tracing::debug!(table, ttl_s = lease_ttl.as_secs(), "migration lock: lease");
+        return match lease::acquire(&mut conn, pool, table, timeout, lease_ttl).await {
+            Ok(lease) => Ok(LockGuard { conn: Some(conn), held: Held::Lease(lease), session_changed: false }),
+            Err(e) => Err(e),
+        };
+    }
+    tracing::debug!(
+        table,
+        "migration lock: {}",
+        if dialect == Dialect::Sqlite { "BEGIN IMMEDIATE per revision" } else { "session (advisory) lock" }
+    );
+    session_lock(conn, table, timeout).await
+}
+
+/// Why a session lock would not hold on this connection, if the server says so: a Galera
+/// node (`GET_LOCK` is local to the node), or a server listening on another port than the one
+/// connected to (a pooler or proxy in between, which may run each statement on another server
+/// session).
+async fn session_lock_unreliable(conn: &mut Conn, pool: DbPool<'_>) -> Result<Option<String>, MigrateError> {
+    let port_sql = match conn.dialect() {
+        Dialect::Postgres => "SELECT current_setting('port')",
+        Dialect::MySql => "SELECT CAST(@@port AS CHAR)",
+        Dialect::Sqlite => return Ok(None),
+    };
+    if conn.dialect() == Dialect::MySql {
+        let rows = conn
+            .rows("SHOW VARIABLES LIKE 'wsrep_on'")
+            .await
+            .map_err(|e| MigrateError::db("asking whether the server is a Galera node", e))?;
+        let on = rows.first().and_then(|r| r.get(1).cloned().flatten()).is_some_and(|v| v.eq_ignore_ascii_case("ON"));
+        if on {
+            return Ok(Some(
+                "the server is a Galera cluster node (wsrep_on), where GET_LOCK is local to the node".into(),
+            ));
+        }
+    }
+    let server_port = conn.scalar(port_sql).await.map_err(|e| MigrateError::db("reading the server's port", e))?;
+    let server_port = server_port.and_then(|p| p.trim().parse::<u16>().ok());
+    match (server_port, pool.port()) {
+        (Some(server), Some(ours)) if server != ours => Ok(Some(format!(
+            "the server listens on port {server} but this connection goes to port {ours}: a pooler or proxy is in between, where a session lock may not hold (PgBouncer in transaction mode runs statements on other server sessions)"
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// Takes the session lock for `table` (qualified with its schema or database, see `session`)
+/// on `conn`, waiting up to `timeout`.
+async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<LockGuard, MigrateError> {
     let dialect = conn.dialect();
     let (try_sql, release_sql, holder_sql) = match dialect {
         Dialect::Postgres => {
@@ -116,7 +268,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
                 ),
             )
         }
-        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), release_sql: None, session_changed: false }),
+        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), held: Held::Nothing, session_changed: false }),
     };
     let started = Instant::now();
     let mut logged = Instant::now();
@@ -124,7 +276,7 @@ pub(crate) async fn acquire(mut conn: Conn, table: &str, timeout: Duration) -> R
     loop {
         match conn.scalar(&try_sql).await {
             Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
-                return Ok(LockGuard { conn: Some(conn), release_sql: Some(release_sql), session_changed: false });
+                return Ok(LockGuard { conn: Some(conn), held: Held::Session(release_sql), session_changed: false });
             }
             Ok(_) => {}
             Err(e) => {
