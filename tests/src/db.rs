@@ -142,7 +142,9 @@ impl TestDb {
         let Some(admin_url) = &self.admin_url else { return };
         let name = self.url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default().to_owned();
         let admin = AnyPool::connect(admin_url).await.unwrap_or_else(|e| panic!("admin connection: {e}"));
-        execute(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+        // PostgreSQL: a pooler (PgBouncer) may still hold idle server connections to it.
+        let force = if self.dialect == Dialect::Postgres { " WITH (FORCE)" } else { "" };
+        execute(&admin, &format!("DROP DATABASE IF EXISTS {name}{force}")).await;
         admin.close().await;
     }
 

@@ -2,6 +2,8 @@
 //! with the real cargo in the workspace's own target directory (so dependencies compile once).
 
 pub mod db;
+pub mod local;
+pub mod pgbouncer;
 pub mod tls;
 
 use std::path::{Path, PathBuf};

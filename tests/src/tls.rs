@@ -3,10 +3,11 @@
 //! its own port and data folder with TLS on (so the shared servers are not touched), stopped
 //! when dropped.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::local::{as_user, chown, free_port, is_root, run_ok};
 
 /// A CA, a server certificate it signed (for `localhost` and `127.0.0.1`), and another CA that
 /// signed nothing.
@@ -88,42 +89,6 @@ impl Default for Certs {
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl").args(args).current_dir(dir).output().expect("run openssl");
     assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// A free local port.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// `program args…`, as `user` when this process is root (servers refuse to run as root).
-fn as_user(user: &str, program: &str) -> Command {
-    if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", user, "--", program]);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-fn run_ok(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn chown(user: &str, path: &Path) {
-    if is_root() {
-        run_ok(Command::new("chown").args(["-R", user]).arg(path));
-    }
 }
 
 /// Copies the server's certificate and key (and the CA) into `dir`, readable by its owner only.

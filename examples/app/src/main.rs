@@ -16,7 +16,8 @@
 //! Environment: `DATABASE_URL` (also read from `.env`; default `database-url` of
 //! `[package.metadata.migrate]`, the file `example.db` beside Cargo.toml), `AUTO_MIGRATE` (default `true`;
 //! `false`, `0` or `no` leave migrating to `myapp migrate upgrade`), `LISTEN` (default
-//! `127.0.0.1:3000`; port 0 picks a free one), `RUST_LOG`.
+//! `127.0.0.1:3000`; port 0 picks a free one), `MIGRATE_LOCK` (`auto`, `advisory` or `lease`),
+//! `RUST_LOG`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use migrate_runtime::{AnyPool, DatabaseUrl, Migrations, embed_migrations};
+use migrate_runtime::{AnyPool, DatabaseUrl, LockStrategy, Migrations, embed_migrations};
 
 /// The revisions of this application, checked and embedded at compile time.
 static MIGRATIONS: Migrations = embed_migrations!();
@@ -66,7 +67,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let url = DatabaseUrl::resolve(None, MIGRATIONS.config_database_url())?;
     let pool = AnyPool::connect(url.as_str()).await?;
     if auto_migrate() {
-        let report = MIGRATIONS.upgrade(&pool).await?;
+        let report = MIGRATIONS.runner().lock(lock_strategy()?).upgrade(&pool).await?;
         let at = if report.after.is_empty() { &report.before } else { &report.after };
         println!("{}: {} revision(s) applied, at {}", url.redacted(), report.steps.len(), at.join(", "));
     } else {
@@ -84,6 +85,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     axum::serve(listener, router).with_graceful_shutdown(stop).await?;
     app.pool.close().await;
     Ok(())
+}
+
+/// `MIGRATE_LOCK`: `auto` (default), `advisory` or `lease` — `lease` behind PgBouncer in
+/// transaction mode on another port than auto can detect, or on any cluster.
+fn lock_strategy() -> Result<LockStrategy, String> {
+    match std::env::var("MIGRATE_LOCK") {
+        Ok(v) => LockStrategy::parse(v.trim()).ok_or_else(|| format!("MIGRATE_LOCK={v}: use auto, advisory or lease")),
+        Err(_) => Ok(MIGRATIONS.lock_strategy()),
+    }
 }
 
 /// `AUTO_MIGRATE`: on unless `false`, `0` or `no`.

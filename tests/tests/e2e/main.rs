@@ -9,6 +9,7 @@ mod example_app;
 mod hostile;
 mod load;
 mod locks;
+mod poolers;
 mod real_sql;
 mod scratch_crate;
 mod secrets;
