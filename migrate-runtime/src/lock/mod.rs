@@ -83,6 +83,9 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 pub(crate) struct LockGuard {
     conn: Option<Conn>,
     held: Held,
+    /// A statement putting the session's settings back (PostgreSQL's connection check), run on
+    /// release.
+    restore: Option<String>,
     /// The session was changed (SQLite's foreign keys turned off): dropped without `release`,
     /// the connection is closed rather than handed back to the pool in that state.
     session_changed: bool,
@@ -126,6 +129,12 @@ impl LockGuard {
                 }
             }
         }
+        if let Some(sql) = self.restore.take() {
+            if let Err(e) = conn.execute(&sql).await {
+                conn.discard();
+                return Err(MigrateError::db("putting the session's settings back", e));
+            }
+        }
         Ok(()) // `conn` goes back to its pool here, unlocked.
     }
 }
@@ -161,27 +170,36 @@ pub(crate) async fn acquire(
     lease_ttl: Duration,
 ) -> Result<LockGuard, MigrateError> {
     let dialect = conn.dialect();
-    let use_lease = match (strategy, dialect) {
-        (LockStrategy::Lease, _) => true,
-        (_, Dialect::Sqlite) => false,
-        (LockStrategy::Advisory, _) => match session_lock_unreliable(&mut conn, pool).await? {
-            Some(why) => return Err(MigrateError::LockUnreliable { why }),
-            None => false,
-        },
-        (_, _) => match session_lock_unreliable(&mut conn, pool).await? {
-            Some(why) => {
-                tracing::info!("using the lease lock: {why}");
-                true
-            }
-            None => false,
-        },
+    let unreliable = session_lock_unreliable(&mut conn, pool).await?;
+    let use_lease = match (strategy, dialect, &unreliable) {
+        (LockStrategy::Lease, _, _) => true,
+        (_, Dialect::Sqlite, _) => false,
+        (LockStrategy::Advisory, _, Some(why)) => return Err(MigrateError::LockUnreliable { why: why.clone() }),
+        (_, _, Some(why)) => {
+            tracing::info!("using the lease lock: {why}");
+            true
+        }
+        (_, _, None) => false,
     };
     if use_lease {
         tracing::debug!(table, ttl_s = lease_ttl.as_secs(), "migration lock: lease");
-        return match lease::acquire(&mut conn, pool, table, timeout, lease_ttl).await {
-            Ok(lease) => Ok(LockGuard { conn: Some(conn), held: Held::Lease(lease), session_changed: false }),
-            Err(e) => Err(e),
+        // Behind a pooler a session setting would stay on whichever server session ran it.
+        let restore = if unreliable.is_none() { watch_client(&mut conn).await? } else { None };
+        let lease = match lease::acquire(&mut conn, pool, table, timeout, lease_ttl).await {
+            Ok(lease) => lease,
+            Err(e) => {
+                if restore.is_some() {
+                    conn.discard();
+                }
+                return Err(e);
+            }
         };
+        return Ok(LockGuard {
+            conn: Some(conn),
+            held: Held::Lease(lease),
+            session_changed: restore.is_some(),
+            restore: restore.map(|r| format!("SELECT {r}")),
+        });
     }
     tracing::debug!(
         table,
@@ -223,30 +241,28 @@ async fn session_lock_unreliable(conn: &mut Conn, pool: DbPool<'_>) -> Result<Op
     }
 }
 
+/// From PostgreSQL 14 on, asks the server to check every second that we are still there while
+/// a statement runs: a migrator killed mid-revision then has its transaction rolled back (and
+/// its locks freed) at once, not when the statement ends — which matters to whoever takes over,
+/// with either lock. Returns the expression that puts the session's own setting back.
+async fn watch_client(conn: &mut Conn) -> Result<Option<String>, MigrateError> {
+    if !conn.pg_version().is_some_and(|v| v >= 140_000) {
+        return Ok(None);
+    }
+    let sql = "SELECT current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)";
+    let previous =
+        conn.scalar(sql).await.map_err(|e| MigrateError::db("setting client_connection_check_interval", e))?;
+    Ok(previous
+        .map(|p| format!("set_config('client_connection_check_interval', {}, false)", Dialect::Postgres.literal(&p))))
+}
+
 /// Takes the session lock for `table` (qualified with its schema or database, see `session`)
 /// on `conn`, waiting up to `timeout`.
 async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<LockGuard, MigrateError> {
     let dialect = conn.dialect();
     let (try_sql, release_sql, holder_sql) = match dialect {
         Dialect::Postgres => {
-            // From PostgreSQL 14 on, the server checks every second that we are still there while
-            // a statement runs: a migrator killed mid-revision then has its transaction rolled
-            // back and its lock freed at once, not when the statement ends. The session's own
-            // setting is put back on release.
-            let mut restore = String::new();
-            if conn.pg_version().is_some_and(|v| v >= 140_000) {
-                let sql = "SELECT current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)";
-                let previous = conn
-                    .scalar(sql)
-                    .await
-                    .map_err(|e| MigrateError::db("setting client_connection_check_interval", e))?;
-                if let Some(previous) = previous {
-                    restore = format!(
-                        ", set_config('client_connection_check_interval', {}, false)",
-                        dialect.literal(&previous)
-                    );
-                }
-            }
+            let restore = watch_client(&mut conn).await?.map(|r| format!(", {r}")).unwrap_or_default();
             let key = lock_key(table);
             (
                 format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT)"),
@@ -268,7 +284,9 @@ async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<
                 ),
             )
         }
-        Dialect::Sqlite => return Ok(LockGuard { conn: Some(conn), held: Held::Nothing, session_changed: false }),
+        Dialect::Sqlite => {
+            return Ok(LockGuard { conn: Some(conn), held: Held::Nothing, session_changed: false, restore: None });
+        }
     };
     let started = Instant::now();
     let mut logged = Instant::now();
@@ -276,7 +294,12 @@ async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<
     loop {
         match conn.scalar(&try_sql).await {
             Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
-                return Ok(LockGuard { conn: Some(conn), held: Held::Session(release_sql), session_changed: false });
+                return Ok(LockGuard {
+                    conn: Some(conn),
+                    held: Held::Session(release_sql),
+                    session_changed: false,
+                    restore: None,
+                });
             }
             Ok(_) => {}
             Err(e) => {

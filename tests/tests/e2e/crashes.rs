@@ -7,6 +7,9 @@
 //!
 //! The long statement reads its duration from a `knob` table the test owns, so the same revision
 //! is slow while the test kills it and quick on the retry.
+//!
+//! Each crash runs with the default lock and with the lease (whose row outlives the killed
+//! process: the retry takes it over once it expired, after `--lease-ttl 2` seconds).
 
 use std::io::Read as _;
 use std::path::Path;
@@ -20,6 +23,14 @@ use migrate_runtime::Dialect;
 use migrate_testkit::Spec;
 
 const TABLE: &str = "migrate_history";
+
+/// The locks each crash is tried with: the default, and the lease with a short time to live.
+const LOCKS: [&[&str]; 2] = [&[], &["--lock", "lease", "--lease-ttl", "2"]];
+
+/// `args` followed by `lock`.
+fn with_lock<'a>(args: &[&'a str], lock: &[&'a str]) -> Vec<&'a str> {
+    args.iter().chain(lock).copied().collect()
+}
 
 /// A statement that runs for as long as `knob.n` says (seconds; iterations on SQLite).
 fn slow_statement(dialect: Dialect) -> &'static str {
@@ -60,8 +71,8 @@ struct Running {
 }
 
 impl Running {
-    fn start(bin: &Path, pkg: &Path, url: &str) -> Self {
-        let mut child = migrate_command(bin, pkg, url, &["upgrade"])
+    fn start(bin: &Path, pkg: &Path, url: &str, lock: &[&str]) -> Self {
+        let mut child = migrate_command(bin, pkg, url, &with_lock(&["upgrade"], lock))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -127,14 +138,14 @@ async fn wait_for_slow_statement(db: &TestDb) -> String {
     }
 }
 
-fn upgrade(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> Output {
+fn upgrade(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str], lock: &[&str]) -> Output {
     let mut all = vec!["upgrade"];
     all.extend_from_slice(args);
-    migrate_command(bin, pkg, &db.url, &all).output().expect("run cargo-migrate")
+    migrate(bin, pkg, db, &all, lock)
 }
 
-fn migrate(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str]) -> Output {
-    migrate_command(bin, pkg, &db.url, args).output().expect("run cargo-migrate")
+fn migrate(bin: &Path, pkg: &Path, db: &TestDb, args: &[&str], lock: &[&str]) -> Output {
+    migrate_command(bin, pkg, &db.url, &with_lock(args, lock)).output().expect("run cargo-migrate")
 }
 
 async fn set_knob(db: &TestDb, n: i64) {
@@ -142,10 +153,10 @@ async fn set_knob(db: &TestDb, n: i64) {
 }
 
 /// Applies `a` and returns the schema and history as they are before `b`.
-async fn before_b(bin: &Path, pkg: &Path, db: &TestDb) -> (Vec<String>, Vec<String>) {
+async fn before_b(bin: &Path, pkg: &Path, db: &TestDb, lock: &[&str]) -> (Vec<String>, Vec<String>) {
     execute(&db.pool, "CREATE TABLE knob (n BIGINT)").await;
     execute(&db.pool, &format!("INSERT INTO knob (n) VALUES ({})", slow_knob(db.dialect))).await;
-    let out = upgrade(bin, pkg, db, &["a"]);
+    let out = upgrade(bin, pkg, db, &["a"], lock);
     assert!(out.status.success(), "{}", text(&out));
     (db.schema().await, db.history(TABLE).await)
 }
@@ -153,11 +164,11 @@ async fn before_b(bin: &Path, pkg: &Path, db: &TestDb) -> (Vec<String>, Vec<Stri
 /// After `b` was interrupted: on PostgreSQL and SQLite nothing of it is left and the next run
 /// applies it; on MariaDB its row says `started`, the next run refuses with the `resolve`
 /// command, and after the operator's clean-up and `resolve --rolled-back` the run completes.
-async fn recover_and_complete(bin: &Path, pkg: &Path, db: &TestDb, before: (Vec<String>, Vec<String>)) {
+async fn recover_and_complete(bin: &Path, pkg: &Path, db: &TestDb, before: (Vec<String>, Vec<String>), lock: &[&str]) {
     let d = db.dialect;
     set_knob(db, 1).await;
     if d == Dialect::MySql {
-        let refused = upgrade(bin, pkg, db, &[]);
+        let refused = upgrade(bin, pkg, db, &[], lock);
         assert_eq!(refused.status.code(), Some(1), "{d}: {}", text(&refused));
         let said = String::from_utf8_lossy(&refused.stderr);
         assert!(said.contains("cargo migrate resolve b --applied"), "{d}: names the resolve command:\n{said}");
@@ -168,13 +179,13 @@ async fn recover_and_complete(bin: &Path, pkg: &Path, db: &TestDb, before: (Vec<
             "{d}: DDL and the first row stayed"
         );
         execute(&db.pool, "DROP TABLE t_b").await;
-        let resolved = migrate(bin, pkg, db, &["resolve", "b", "--rolled-back"]);
+        let resolved = migrate(bin, pkg, db, &["resolve", "b", "--rolled-back"], lock);
         assert!(resolved.status.success(), "{d}: {}", text(&resolved));
     } else {
         assert_eq!(db.history(TABLE).await, before.1, "{d}: the history is as before `b`");
         assert_eq!(db.schema().await, before.0, "{d}: the schema is exactly as before `b`");
     }
-    let retry = upgrade(bin, pkg, db, &["--lock-timeout", "60"]);
+    let retry = upgrade(bin, pkg, db, &["--lock-timeout", "60"], lock);
     assert!(retry.status.success(), "{d}: the next run completes: {}", text(&retry));
     assert!(String::from_utf8_lossy(&retry.stdout).contains("applied 2 revision(s)"), "{d}: {}", text(&retry));
     assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied", "c:applied"], "{d}");
@@ -186,28 +197,30 @@ async fn recover_and_complete(bin: &Path, pkg: &Path, db: &TestDb, before: (Vec<
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_killed_mid_revision_leaves_the_database_as_before_or_resolvable() {
     let bin = cargo_migrate_bin();
-    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
-        let Some(db) = fresh(dialect).await else { continue };
-        let pkg = package(&revisions(dialect));
-        let before = before_b(&bin, pkg.path(), &db).await;
-        let mut running = Running::start(&bin, pkg.path(), &db.url);
-        running.wait_for_revision("b");
-        wait_for_slow_statement(&db).await;
-        running.child.kill().expect("SIGKILL");
-        let (status, _) = running.finish();
-        assert!(!status.success(), "{dialect}: killed");
-        recover_and_complete(&bin, pkg.path(), &db, before).await;
+    for lock in LOCKS {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+            let Some(db) = fresh(dialect).await else { continue };
+            let pkg = package(&revisions(dialect));
+            let before = before_b(&bin, pkg.path(), &db, lock).await;
+            let mut running = Running::start(&bin, pkg.path(), &db.url, lock);
+            running.wait_for_revision("b");
+            wait_for_slow_statement(&db).await;
+            running.child.kill().expect("SIGKILL");
+            let (status, _) = running.finish();
+            assert!(!status.success(), "{dialect} {lock:?}: killed");
+            recover_and_complete(&bin, pkg.path(), &db, before, lock).await;
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_connection_killed_mid_revision_gives_a_clear_error_and_a_clean_retry() {
     let bin = cargo_migrate_bin();
-    for dialect in [Dialect::Postgres, Dialect::MySql] {
+    for (lock, dialect) in LOCKS.into_iter().flat_map(|l| [(l, Dialect::Postgres), (l, Dialect::MySql)]) {
         let Some(db) = fresh(dialect).await else { continue };
         let pkg = package(&revisions(dialect));
-        let before = before_b(&bin, pkg.path(), &db).await;
-        let mut running = Running::start(&bin, pkg.path(), &db.url);
+        let before = before_b(&bin, pkg.path(), &db, lock).await;
+        let mut running = Running::start(&bin, pkg.path(), &db.url, lock);
         running.wait_for_revision("b");
         let session = wait_for_slow_statement(&db).await;
         let kill = match dialect {
@@ -220,6 +233,6 @@ async fn a_connection_killed_mid_revision_gives_a_clear_error_and_a_clean_retry(
         assert!(stderr.contains("revision `b` failed at "), "{dialect}: names the revision:\n{stderr}");
         assert!(stderr.contains("_b_create_t_b.sql:9"), "{dialect}: names the file and line:\n{stderr}");
         assert!(!stderr.contains("panicked"), "{dialect}:\n{stderr}");
-        recover_and_complete(&bin, pkg.path(), &db, before).await;
+        recover_and_complete(&bin, pkg.path(), &db, before, lock).await;
     }
 }

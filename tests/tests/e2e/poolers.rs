@@ -21,7 +21,11 @@ async fn behind_pgbouncer_the_session_lock_is_refused_and_auto_takes_the_lease()
     let err = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
     assert!(err.contains("error[lock-unreliable]") && err.contains("pooler or proxy"), "{err}");
-    let tables = migrate_e2e::db::texts(&db.pool, "SELECT tablename FROM pg_tables WHERE tablename LIKE 'migrate%' OR tablename LIKE 't\\_%'").await;
+    let tables = migrate_e2e::db::texts(
+        &db.pool,
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'migrate%' OR tablename LIKE 't\\_%'",
+    )
+    .await;
     assert!(tables.is_empty(), "nothing ran, nothing was created: {tables:?}");
     let auto = migrate_command(&bin, pkg.path(), &url, &["upgrade", "-v"]).output().expect("run");
     let log = String::from_utf8_lossy(&auto.stderr);
