@@ -70,7 +70,7 @@ pub mod tool {
     pub use crate::dialect::SqlText;
     pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};
     pub use crate::error::redact_secret;
-    pub use crate::lock::lock_statement;
+    pub use crate::lock::{lease_statement, lock_statement};
     pub use crate::script::script;
     /// The shared file format, graph, targets and statement splitter.
     pub use migrate_core as core;

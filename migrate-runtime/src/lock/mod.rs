@@ -334,6 +334,15 @@ pub fn lock_statement(dialect: Dialect, qualified_table: &str) -> String {
     }
 }
 
+/// The statements another session runs to hold off migrators that use the lease lock of
+/// `qualified_table` for `hold` (creating the lease table if missing): the lease is then
+/// `owner`'s until it expires or its row is deleted. Does nothing while another process holds
+/// the lease (check with the `<history>_lock` table).
+pub fn lease_statement(dialect: Dialect, qualified_table: &str, owner: &str, hold: Duration) -> String {
+    let table = lease::LeaseTable::new(dialect, qualified_table);
+    format!("{};\n{}", table.create(), table.insert(owner, hold))
+}
+
 /// The PostgreSQL advisory lock key for a qualified table: the first 8 bytes of SHA-256.
 pub(crate) fn lock_key(qualified_table: &str) -> i64 {
     let digest = Sha256::digest(format!("cargo-migrate:{qualified_table}").as_bytes());

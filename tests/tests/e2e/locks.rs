@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use migrate_e2e::db::{TestDb, fresh, texts};
 use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
 use migrate_runtime::Dialect;
-use migrate_runtime::tool::lock_statement;
+use migrate_runtime::tool::{lease_statement, lock_statement};
 use migrate_testkit::Spec;
 
 /// The history table's name as the lock key sees it: schema- or database-qualified.
@@ -76,6 +76,38 @@ async fn a_stuck_holder_makes_a_boot_wait_then_fail_and_its_death_frees_the_lock
         assert!(freed.status.success(), "{dialect}: the lock died with its holder:\n{}", text(&freed));
         assert!(String::from_utf8_lossy(&freed.stdout).contains("applied 2 revision(s)"), "{}", text(&freed));
         assert_eq!(db.history("migrate_history").await, ["a:applied", "b:applied"], "{dialect}");
+    }
+}
+
+/// The lease's stuck holder: a row another session wrote (an operator holding migrations off),
+/// expiring in a few seconds. A boot waits, fails naming it, and once it expired takes it over.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_held_lease_makes_a_boot_wait_then_fail_and_its_expiry_frees_it() {
+    let bin = cargo_migrate_bin();
+    let pkg = package(&[Spec::new("a", &[]), Spec::new("b", &["a"])]);
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        let Some(db) = fresh(dialect).await else { continue };
+        let table = if dialect == Dialect::Sqlite { "migrate_history".to_owned() } else { qualified_table(&db) };
+        for statement in lease_statement(dialect, &table, "maintenance by ops", Duration::from_secs(6)).split(";\n") {
+            migrate_e2e::db::execute(&db.pool, statement).await;
+        }
+        let lease = |timeout: &str| {
+            migrate_command(&bin, pkg.path(), &db.url, &["upgrade", "--lock", "lease", "--lock-timeout", timeout])
+                .output()
+                .expect("run")
+        };
+        let started = Instant::now();
+        let waited = lease("2");
+        assert_eq!(waited.status.code(), Some(1), "{dialect}: {}", text(&waited));
+        let said = String::from_utf8_lossy(&waited.stderr);
+        assert!(said.contains("is held by maintenance by ops (lease expires in "), "{dialect}:\n{said}");
+        assert!(started.elapsed() >= Duration::from_secs(2), "{dialect}: waited the configured time first");
+        let taken = lease("30");
+        assert!(taken.status.success(), "{dialect}: taken over once expired:\n{}", text(&taken));
+        assert!(started.elapsed() >= Duration::from_secs(5), "{dialect}: not before it expired");
+        assert_eq!(db.history("migrate_history").await, ["a:applied", "b:applied"], "{dialect}");
+        let rows = texts(&db.pool, "SELECT owner FROM migrate_history_lock").await;
+        assert!(rows.is_empty(), "{dialect}: released: {rows:?}");
     }
 }
 
