@@ -2,6 +2,7 @@
 //! with the real cargo in the workspace's own target directory (so dependencies compile once).
 
 pub mod db;
+pub mod galera;
 pub mod local;
 pub mod pgbouncer;
 pub mod tls;

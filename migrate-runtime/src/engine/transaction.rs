@@ -49,18 +49,34 @@ pub(crate) async fn begin_with(
     }
 }
 
+/// How many times a whole transaction of our own is sent again after a write conflict.
+const CONFLICT_RETRIES: u32 = 10;
+
 /// Sends `sql` (statements of our own, ending in `COMMIT` when they close the transaction); on
-/// failure rolls the open transaction back and says what was being done.
+/// failure rolls the open transaction back and says what was being done. A batch that is a
+/// whole transaction (it begins with `BEGIN`) and fails with a conflict the server asks to retry
+/// — a Galera certification failure, a deadlock — is sent again: it holds nothing but our own
+/// bookkeeping, so an applied revision is not left recorded as `started` by a lost race.
 pub(crate) async fn send_or_roll_back(
     conn: &mut Conn,
     doing: impl FnOnce() -> String,
     sql: &str,
 ) -> Result<(), MigrateError> {
-    match conn.execute(sql).await {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = conn.execute("ROLLBACK").await;
-            Err(MigrateError::db(doing(), e))
+    let whole = sql.starts_with(conn.dialect().begin());
+    let mut attempt = 0;
+    loop {
+        match conn.execute(sql).await {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                let _ = conn.execute("ROLLBACK").await;
+                if whole && attempt < CONFLICT_RETRIES && crate::backend::is_retryable_conflict(&e) {
+                    attempt += 1;
+                    tracing::debug!(attempt, "a write conflict on our own transaction: sending it again");
+                    tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
+                    continue;
+                }
+                return Err(MigrateError::db(doing(), e));
+            }
         }
     }
 }

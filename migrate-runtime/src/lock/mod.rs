@@ -246,7 +246,7 @@ async fn session_lock_unreliable(conn: &mut Conn, pool: DbPool<'_>) -> Result<Op
 /// its locks freed) at once, not when the statement ends — which matters to whoever takes over,
 /// with either lock. Returns the expression that puts the session's own setting back.
 async fn watch_client(conn: &mut Conn) -> Result<Option<String>, MigrateError> {
-    if !conn.pg_version().is_some_and(|v| v >= 140_000) {
+    if conn.pg_version().is_none_or(|v| v < 140_000) {
         return Ok(None);
     }
     let sql = "SELECT current_setting('client_connection_check_interval'), set_config('client_connection_check_interval', '1s', false)";
