@@ -120,6 +120,11 @@ impl Context {
             table: self.package.config.table.clone(),
             config_url: self.config_url(),
             lock: migrate_runtime::LockStrategy::parse(&self.package.config.lock).unwrap_or_default(),
+            transaction: if self.package.config.transaction == "run" {
+                migrate_runtime::TransactionMode::Run
+            } else {
+                migrate_runtime::TransactionMode::Revision
+            },
             revisions: self,
             global: &self.db,
         }

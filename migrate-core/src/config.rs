@@ -25,6 +25,8 @@ pub struct Config {
     pub dialects: Vec<Dialect>,
     /// The migration lock: `auto` (default), `advisory` or `lease` (see migrate-runtime).
     pub lock: String,
+    /// `revision` (default: one transaction per revision) or `run` (one for the whole run).
+    pub transaction: String,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             database_url: None,
             dialects: Dialect::ALL.to_vec(),
             lock: "auto".into(),
+            transaction: "revision".into(),
         }
     }
 }
@@ -48,7 +51,7 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     let bad = |msg: String| {
         Diagnostic::error(Code::InvalidConfig, msg)
             .with_label(manifest_path, None, "")
-            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\"")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\", transaction = \"revision\"")
     };
     let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
     let mut config = Config::default();
@@ -68,6 +71,8 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
             "database-url" => config.database_url = Some(text.to_owned()),
             "lock" if ["auto", "advisory", "lease"].contains(&text) => config.lock = text.to_owned(),
             "lock" => return Err(bad(format!("lock = \"{text}\": use \"auto\", \"advisory\" or \"lease\""))),
+            "transaction" if ["revision", "run"].contains(&text) => config.transaction = text.to_owned(),
+            "transaction" => return Err(bad(format!("transaction = \"{text}\": use \"revision\" or \"run\""))),
             other => return Err(bad(format!("unknown key `{other}` in [package.metadata.migrate]"))),
         }
     }

@@ -29,12 +29,13 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
     let lock = &config.lock;
+    let transaction = &config.transaction;
     let database_url =
         config.database_url.as_deref().map(|u| migrate_core::anchor_sqlite_url(u, &root)).unwrap_or_default();
     Ok(quote! {{
         #manifest_track
         #(#tracked)*
-        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], #table, #shown_dir, #database_url, #lock)
+        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], #table, #shown_dir, #database_url, #lock, #transaction)
     }})
 }
 
@@ -43,7 +44,7 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
     quote! {{
         #errors
-        ::migrate_runtime::Migrations::__from_embedded("", &[], "", "", "", "auto")
+        ::migrate_runtime::Migrations::__from_embedded("", &[], "", "", "", "auto", "revision")
     }}
 }
 

@@ -72,6 +72,8 @@ error_codes! {
     LockUnreliable => "lock-unreliable",
     /// The lease was taken over during the run.
     LockLost => "lock-lost",
+    /// A run cannot be one transaction here.
+    RunTransactionRefused => "run-transaction-refused",
     /// No database URL was given anywhere.
     NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
@@ -287,6 +289,12 @@ pub enum MigrateError {
         /// The history table whose lease it was.
         table: String,
     },
+    /// `transaction = "run"` where a run cannot be one transaction.
+    #[error("refusing to run every revision in one transaction: {why}; use transaction = \"revision\"")]
+    RunTransactionRefused {
+        /// Why not.
+        why: String,
+    },
     /// No database was named anywhere.
     #[error(
         "no database: pass --database-url, set DATABASE_URL (in the environment or a .env file), or set `database-url` in [package.metadata.migrate]"
@@ -334,6 +342,7 @@ impl MigrateError {
             MigrateError::NoDatabaseUrl => ErrorCode::NoDatabaseUrl,
             MigrateError::LockUnreliable { .. } => ErrorCode::LockUnreliable,
             MigrateError::LockLost { .. } => ErrorCode::LockLost,
+            MigrateError::RunTransactionRefused { .. } => ErrorCode::RunTransactionRefused,
             MigrateError::TableName { .. } => ErrorCode::InvalidTableName,
         }
     }

@@ -49,7 +49,7 @@ mod table;
 pub use backend::{AnyPool, DEFAULT_CONNECT_TIMEOUT, DbPool};
 pub use database_url::{DatabaseUrl, UrlSource};
 pub use dialect::Dialect;
-pub use engine::{DriftPolicy, Report, Resolution, StampMode, Step};
+pub use engine::{DriftPolicy, Report, Resolution, StampMode, Step, TransactionMode};
 pub use error::{DbError, ErrorCode, MigrateError, redact_url};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use lock::LockStrategy;

@@ -136,6 +136,7 @@ pub struct Migrations {
     dir: &'static str,
     database_url: &'static str,
     lock: &'static str,
+    transaction: &'static str,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
 }
 
@@ -149,8 +150,9 @@ impl Migrations {
         dir: &'static str,
         database_url: &'static str,
         lock: &'static str,
+        transaction: &'static str,
     ) -> Self {
-        Self { text, raw, table, dir, database_url, lock, graph: OnceLock::new() }
+        Self { text, raw, table, dir, database_url, lock, transaction, graph: OnceLock::new() }
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -168,7 +170,15 @@ impl Migrations {
     /// The options of this package: its history table, a 10-minute lock timeout, drift
     /// refused.
     pub(crate) fn options(&self) -> Options {
-        Options::default().with_table(self.table).with_lock(self.lock_strategy())
+        Options::default()
+            .with_table(self.table)
+            .with_lock(self.lock_strategy())
+            .with_transaction(self.transaction_mode())
+    }
+
+    /// `transaction` from `[package.metadata.migrate]` (`revision` by default).
+    pub fn transaction_mode(&self) -> crate::TransactionMode {
+        if self.transaction == "run" { crate::TransactionMode::Run } else { crate::TransactionMode::Revision }
     }
 
     /// `lock` from `[package.metadata.migrate]` (validated at compile time; `auto` by default).

@@ -6,7 +6,7 @@ use std::time::Duration;
 use migrate_core::parse_target;
 
 use crate::backend::DbPool;
-use crate::engine::{self, DriftPolicy, Options, Report, Resolution, StampMode};
+use crate::engine::{self, DriftPolicy, Options, Report, Resolution, StampMode, TransactionMode};
 use crate::error::MigrateError;
 use crate::history::Status;
 use crate::lock::LockStrategy;
@@ -42,6 +42,13 @@ impl<'m> Runner<'m> {
     /// How long a lease lasts without renewal (default 30 s; at least 1 s).
     pub fn lease_ttl(mut self, ttl: Duration) -> Self {
         self.options = self.options.with_lease_ttl(ttl);
+        self
+    }
+
+    /// One transaction per revision (default: `transaction` of `[package.metadata.migrate]`, else
+    /// `revision`) or one for the whole run ([`TransactionMode::Run`]: all or nothing).
+    pub fn transaction(mut self, mode: TransactionMode) -> Self {
+        self.options.transaction = mode;
         self
     }
 

@@ -48,6 +48,19 @@ pub struct DbGlobal {
     /// Seconds a lease lasts without renewal (renewed every third of it while a run lasts).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30)]
     pub lease_ttl: u64,
+    /// One transaction per revision, or one for the whole run (all or nothing; PostgreSQL and
+    /// SQLite). Default: `transaction` in [package.metadata.migrate], else revision.
+    #[arg(long, global = true, value_enum, value_name = "SCOPE")]
+    pub transaction: Option<TransactionArg>,
+}
+
+/// What one transaction holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransactionArg {
+    /// Each revision with its history row.
+    Revision,
+    /// Every pending revision: a deploy applies everything or nothing.
+    Run,
 }
 
 /// The migration lock to take.

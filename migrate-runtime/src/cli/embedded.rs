@@ -62,6 +62,7 @@ impl Migrations {
             table: self.table().to_owned(),
             config_url: self.config_database_url().map(str::to_owned),
             lock: self.lock_strategy(),
+            transaction: self.transaction_mode(),
             revisions: self,
             global: &cli.global,
         };

@@ -27,7 +27,7 @@ use migrate_core::RevisionGraph;
 
 pub use args::{
     CheckArgs, ColorChoice, DbCommand, DbGlobal, DialectArg, Format, HistoryArgs, LockArg, MigrateCli, MoveArgs,
-    ResolveArgs, ShowArgs, StampArgs,
+    ResolveArgs, ShowArgs, StampArgs, TransactionArg,
 };
 pub use db_verbs::{check_pending, print_report, with_database};
 pub use describe::{json as revision_json, line as revision_line, tags as revision_tags};
@@ -70,6 +70,8 @@ pub struct Invocation<'a> {
     pub config_url: Option<String>,
     /// `lock` from `[package.metadata.migrate]` (`--lock` overrides it).
     pub lock: crate::LockStrategy,
+    /// `transaction` from `[package.metadata.migrate]` (`--transaction` overrides it).
+    pub transaction: crate::TransactionMode,
     /// The revisions.
     pub revisions: &'a dyn RevisionSource,
     /// The options every verb takes.
@@ -105,6 +107,11 @@ impl Invocation<'_> {
                 None => self.lock,
             })
             .with_lease_ttl(std::time::Duration::from_secs(self.global.lease_ttl))
+            .with_transaction(match self.global.transaction {
+                Some(TransactionArg::Revision) => crate::TransactionMode::Revision,
+                Some(TransactionArg::Run) => crate::TransactionMode::Run,
+                None => self.transaction,
+            })
     }
 }
 

@@ -47,6 +47,9 @@ pub(crate) struct Run<'a> {
     pub durations: String,
     /// The summary's removal was sent (see `removal`).
     pub summary_removed: bool,
+    /// Every revision runs inside the run's one transaction (`TransactionMode::Run`): no
+    /// `BEGIN`/`COMMIT` per revision, and a failure rolls the whole run back.
+    pub whole_run: bool,
 }
 
 impl Run<'_> {
@@ -200,6 +203,9 @@ async fn in_a_transaction(
     run: &mut Run<'_>,
 ) -> Result<Option<Step>, MigrateError> {
     let (table, direction) = (run.table, verb.direction());
+    if run.whole_run {
+        return in_the_runs_transaction(conn, r, statements, verb, run).await;
+    }
     run.flush(conn).await?;
     let started = Instant::now();
     let recheck = (table.dialect() == Dialect::Sqlite).then(|| table.select_state(r.id.as_str()));
@@ -237,6 +243,41 @@ async fn in_a_transaction(
         run.durations.push_str(&format!("{};\n", table.update_duration(r.id.as_str(), ms)));
     }
     Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration }))
+}
+
+/// `TransactionMode::Run`: the statements and the history row inside the run's transaction
+/// (opened by the engine, which reads the history in it and commits once at the end); any
+/// failure rolls back everything the run did.
+async fn in_the_runs_transaction(
+    conn: &mut Conn,
+    r: &Revision,
+    statements: &[Statement],
+    verb: Verb,
+    run: &mut Run<'_>,
+) -> Result<Option<Step>, MigrateError> {
+    let (table, direction) = (run.table, verb.direction());
+    let started = Instant::now();
+    if let Err((line, e)) = run_statements(conn, statements).await {
+        let _ = conn.execute("ROLLBACK").await;
+        let hint = "; the run was one transaction: nothing of it was applied".to_owned();
+        return Err(statement_failed(r, line, direction, e, hint));
+    }
+    if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(e);
+    }
+    let bookkeeping = match verb {
+        Verb::Upgrade => {
+            table.insert(&HistoryRow::for_revision(r, State::Applied, started.elapsed().as_millis() as u64))
+        }
+        Verb::Downgrade => table.delete(r.id.as_str()),
+    };
+    let sql = format!("{bookkeeping};\n{}", run.removal());
+    if let Err(e) = conn.execute(&sql).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(MigrateError::db(format!("recording revision `{}` ({direction}) in the history table", r.id), e));
+    }
+    Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration: started.elapsed() }))
 }
 
 /// MySQL/MariaDB and `transaction: false`: a `started` row (committed with the previous

@@ -13,7 +13,7 @@ use std::time::Duration;
 use migrate_core::{Node, Plan, RevisionGraph, RevisionId, Target, plan_downgrade, plan_upgrade};
 
 use crate::backend::{Conn, DbPool};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, Status, analyze, applied_set};
@@ -56,6 +56,18 @@ pub enum Resolution {
     RolledBack,
 }
 
+/// How much one transaction holds (PostgreSQL and SQLite; MySQL commits DDL implicitly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionMode {
+    /// Each revision with its history row (the default): a failure keeps what was applied before.
+    #[default]
+    Revision,
+    /// Every pending revision and its history row in one transaction (Alembic's default): a
+    /// deploy applies everything or nothing. Refused on MySQL/MariaDB and when a pending revision
+    /// is `transaction: false`.
+    Run,
+}
+
 /// How a migration behaves: the history table, the lock timeout, drift, the command hints
 /// name. Built from [`Options::default`] with the `with_*` methods.
 #[derive(Debug, Clone)]
@@ -73,6 +85,8 @@ pub struct Options {
     pub lock: LockStrategy,
     /// How long a lease lasts without renewal (default 30 s; renewed every third of it).
     pub lease_ttl: Duration,
+    /// One transaction per revision (default) or one for the whole run.
+    pub transaction: TransactionMode,
 }
 
 impl Default for Options {
@@ -84,6 +98,7 @@ impl Default for Options {
             hint_command: "cargo migrate".into(),
             lock: LockStrategy::Auto,
             lease_ttl: Duration::from_secs(30),
+            transaction: TransactionMode::Revision,
         }
     }
 }
@@ -116,6 +131,12 @@ impl Options {
     /// With this lease time to live (at least a second).
     pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
         self.lease_ttl = ttl.max(Duration::from_secs(1));
+        self
+    }
+
+    /// With this transaction mode.
+    pub fn with_transaction(mut self, mode: TransactionMode) -> Self {
+        self.transaction = mode;
         self
     }
 
@@ -352,17 +373,54 @@ async fn migrate(
         }
     }
     ensure_tables(guard.conn(), &table, options).await?;
-    let rows = match guard.conn().dialect() {
-        Dialect::Sqlite => wait_for_started_rows(guard.conn(), &table, options).await?,
-        _ => read_history(guard.conn(), &table).await?,
+    let whole_run = options.transaction == TransactionMode::Run;
+    if whole_run && !guard.conn().dialect().transactional_ddl() {
+        return Err(MigrateError::RunTransactionRefused {
+            why: "MySQL and MariaDB commit DDL implicitly, so a run cannot be one transaction".into(),
+        });
+    }
+    // One transaction for the whole run: SQLite's foreign keys are turned off before it (the
+    // pragma does nothing inside one), and the history is read inside it.
+    let changed = whole_run && session.before_run(guard.conn()).await?;
+    let rows = match (whole_run, guard.conn().dialect()) {
+        (true, _) => {
+            let found =
+                transaction::begin_with(guard.conn(), options.lock_timeout, table.name(), Some(&table.select_rows()))
+                    .await?;
+            record::history_rows(found, &table)?
+        }
+        (false, Dialect::Sqlite) => wait_for_started_rows(guard.conn(), &table, options).await?,
+        (false, _) => read_history(guard.conn(), &table).await?,
     };
-    let status = analyze(graph, &rows);
-    check_consistent(&status, options)?;
-    let plan = make_plan(graph, &rows, target, verb)?;
-    let batches = apply::split_plan(graph, &plan, guard.conn().dialect(), verb)?;
+    let planned = (|| {
+        let status = analyze(graph, &rows);
+        check_consistent(&status, options)?;
+        let plan = make_plan(graph, &rows, target, verb)?;
+        if whole_run {
+            if let Some(&n) = plan.steps.iter().find(|&&n| !graph.revision(n).transactional) {
+                return Err(MigrateError::RunTransactionRefused {
+                    why: format!(
+                        "revision `{}` is `transaction: false` and cannot run inside the run's transaction",
+                        graph.revision(n).id
+                    ),
+                });
+            }
+        }
+        let batches = apply::split_plan(graph, &plan, table.dialect(), verb)?;
+        Ok((status, plan, batches))
+    })();
+    let (status, plan, batches) = match planned {
+        Ok(planned) => planned,
+        Err(e) => {
+            if whole_run {
+                let _ = guard.conn().execute("ROLLBACK").await;
+            }
+            return Err(e);
+        }
+    };
     let mut report =
         Report { before: status.current.clone(), ahead: status.ahead.clone(), locked: true, ..Report::default() };
-    let changed = !plan.steps.is_empty() && session.before_run(guard.conn()).await?;
+    let changed = changed || (!whole_run && !plan.steps.is_empty() && session.before_run(guard.conn()).await?);
     if changed {
         guard.mark_session_changed();
     }
@@ -374,6 +432,7 @@ async fn migrate(
         deferred: String::new(),
         durations: String::new(),
         summary_removed: false,
+        whole_run,
     };
     let total = plan.steps.len();
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
@@ -398,6 +457,9 @@ async fn migrate(
         }
     }
     run.flush(guard.conn()).await?;
+    if whole_run {
+        guard.conn().run("committing the run", "COMMIT").await?;
+    }
     if changed {
         session.after_run(guard.conn()).await?;
     }

@@ -22,7 +22,10 @@ pub(crate) async fn read_history(conn: &mut Conn, table: &HistoryTable) -> Resul
 }
 
 /// Rows read with `select_rows`, as history rows.
-fn history_rows(rows: Vec<Vec<Option<String>>>, table: &HistoryTable) -> Result<Vec<HistoryRow>, MigrateError> {
+pub(crate) fn history_rows(
+    rows: Vec<Vec<Option<String>>>,
+    table: &HistoryTable,
+) -> Result<Vec<HistoryRow>, MigrateError> {
     rows.into_iter()
         .map(|cols| {
             HistoryRow::from_columns(cols)

@@ -12,6 +12,7 @@ mod load;
 mod locks;
 mod poolers;
 mod real_sql;
+mod run_transaction;
 mod scratch_crate;
 mod secrets;
 mod servers;
