@@ -101,53 +101,66 @@ async fn boot(fixture: &Fixture, runs: usize, counter: &roundtrips::Counter) {
     );
 }
 
-/// A database's samples: ours, sqlx's, the floor's.
-type ApplyTimes = (String, Vec<Duration>, Vec<Duration>, Vec<Duration>);
+/// A database's samples: ours (one transaction per revision), sqlx's, the floor's, ours with
+/// one transaction for the run (PostgreSQL and SQLite only).
+type ApplyTimes = (String, Vec<Duration>, Vec<Duration>, Vec<Duration>, Vec<Duration>);
 
 /// Cold apply of N revisions to an empty database: ours, sqlx's migrator, and the floor.
 async fn apply(fixture: &Fixture, runs: usize) {
     println!("## Cold apply of N revisions to an empty database\n");
     println!(
-        "| database | ours | sqlx Migrator::run | floor (raw SQL, one transaction per revision) | ours / floor | sqlx / floor |\n|---|---:|---:|---:|---:|---:|"
+        "| database | ours | ours, transaction = run | sqlx Migrator::run | floor (raw SQL, one transaction per revision) | ours / sqlx | run / sqlx | ours / floor | sqlx / floor |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let migrator = sqlx_migrator(fixture).await;
     let mut rows: Vec<ApplyTimes> = Vec::new();
     for run in 0..runs {
-        let (ours, theirs, floor) = (fresh_databases().await, fresh_databases().await, fresh_databases().await);
-        for (i, ((o, t), f)) in ours.iter().zip(&theirs).zip(&floor).enumerate() {
+        let (ours, theirs, floor, whole) =
+            (fresh_databases().await, fresh_databases().await, fresh_databases().await, fresh_databases().await);
+        for (i, (((o, t), f), w)) in ours.iter().zip(&theirs).zip(&floor).zip(&whole).enumerate() {
             if rows.len() <= i {
-                rows.push((o.dialect.to_string(), Vec::new(), Vec::new(), Vec::new()));
+                rows.push((o.dialect.to_string(), Vec::new(), Vec::new(), Vec::new(), Vec::new()));
             }
             let timed = async |db: &TestDb, which: u8| {
                 let start = Instant::now();
                 match which {
                     0 => ours_apply(db, fixture).await,
                     1 => sqlx_apply(db, &migrator).await,
-                    _ => floor_apply(db, fixture).await,
+                    2 => floor_apply(db, fixture).await,
+                    _ => contenders::ours_apply_run(db, fixture).await,
                 }
                 start.elapsed()
             };
             // Each run starts with a different contender: whoever goes first after the previous
             // run's databases were dropped meets the server's background writes.
-            for k in 0..3 {
-                match (run + k) % 3 {
+            let run_mode = o.dialect != migrate_runtime::Dialect::MySql;
+            for k in 0..4 {
+                match (run + k) % 4 {
                     0 => rows[i].1.push(timed(o, 0).await),
                     1 => rows[i].2.push(timed(t, 1).await),
-                    _ => rows[i].3.push(timed(f, 2).await),
+                    2 => rows[i].3.push(timed(f, 2).await),
+                    _ if run_mode => rows[i].4.push(timed(w, 3).await),
+                    _ => {}
                 }
             }
         }
-        for db in ours.into_iter().chain(theirs).chain(floor) {
+        for db in ours.into_iter().chain(theirs).chain(floor).chain(whole) {
             db.drop_database().await;
         }
     }
-    for (name, a, b, c) in rows {
+    for (name, a, b, c, d) in rows {
         let (a, b, c) = (Stats::of(a), Stats::of(b), Stats::of(c));
+        let (run_cell, run_ratio) = if d.is_empty() {
+            ("— (refused: DDL commits implicitly)".to_owned(), "—".to_owned())
+        } else {
+            let d = Stats::of(d);
+            (cell(&d), format!("{:.2}", d.median_ms() / b.median_ms()))
+        };
         println!(
-            "| {name} | {} | {} | {} | {:.2} | {:.2} |",
+            "| {name} | {} | {run_cell} | {} | {} | {:.2} | {run_ratio} | {:.2} | {:.2} |",
             cell(&a),
             cell(&b),
             cell(&c),
+            a.median_ms() / b.median_ms(),
             a.median_ms() / c.median_ms(),
             b.median_ms() / c.median_ms()
         );
