@@ -36,6 +36,7 @@ mod database_url;
 mod dialect;
 mod engine;
 mod error;
+mod fanout;
 mod fastpath;
 mod history;
 mod lock;
@@ -51,6 +52,7 @@ pub use database_url::{DatabaseUrl, UrlSource};
 pub use dialect::Dialect;
 pub use engine::{DriftPolicy, Report, Resolution, StampMode, Step, TransactionMode};
 pub use error::{DbError, ErrorCode, MigrateError, redact_url};
+pub use fanout::{FanoutOptions, FanoutOutcome, FanoutResult};
 pub use history::{Drift, HistoryRow, State, Status, Unresolved};
 pub use lock::LockStrategy;
 pub use migrate_core::RevisionId;
@@ -70,6 +72,7 @@ pub mod tool {
     pub use crate::dialect::SqlText;
     pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};
     pub use crate::error::redact_secret;
+    pub use crate::fanout::upgrade_each;
     pub use crate::lock::{lease_statement, lock_statement};
     pub use crate::script::script;
     /// The shared file format, graph, targets and statement splitter.

@@ -125,6 +125,24 @@ impl<'m> Runner<'m> {
         engine::resolve(pool.into(), revision, resolution, &self.options).await
     }
 
+    /// Upgrades every database of `urls` (tenants) to every head, at most `fanout.jobs` at a
+    /// time, each on a pool of its own; `progress` is called as each finishes. Each database's
+    /// error is its outcome (URLs and messages redacted); nothing fails as a whole.
+    ///
+    /// # Errors
+    /// [`MigrateError::Invalid`] only if the embedded revisions do not form a graph (ruled out
+    /// by `embed_migrations!`).
+    pub async fn upgrade_each(
+        &self,
+        urls: &[String],
+        fanout: crate::fanout::FanoutOptions,
+        progress: impl FnMut(&crate::fanout::FanoutOutcome),
+    ) -> Result<Vec<crate::fanout::FanoutOutcome>, MigrateError> {
+        let graph = self.migrations.graph()?;
+        Ok(crate::fanout::upgrade_each(urls, graph, &migrate_core::Target::Heads, &self.options, fanout, progress)
+            .await)
+    }
+
     /// The database's status (see [`Migrations::status`]).
     ///
     /// # Errors

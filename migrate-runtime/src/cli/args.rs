@@ -163,6 +163,16 @@ pub struct MoveArgs {
     /// Go on although an applied revision's file changed.
     #[arg(long)]
     pub allow_drift: bool,
+    /// Upgrade every database listed in FILE (one URL a line; `#` comments and blank lines
+    /// skipped) instead of one: a line of progress each, then a summary; exit 1 if any failed.
+    #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+    pub each: Option<std::path::PathBuf>,
+    /// With --each: at most N databases at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "each")]
+    pub jobs: usize,
+    /// With --each: go on after a database fails (default: start no more).
+    #[arg(long, requires = "each")]
+    pub keep_going: bool,
 }
 
 /// `stamp`.

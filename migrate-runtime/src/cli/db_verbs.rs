@@ -201,6 +201,12 @@ pub(crate) async fn migrate(inv: &Invocation<'_>, args: &MoveArgs, verb: Verb) -
     if args.sql {
         return print_script(inv, &graph, args, verb);
     }
+    if let Some(file) = &args.each {
+        if verb == Verb::Downgrade {
+            return Err(Failure::Usage("--each upgrades; downgrade one database at a time".into()));
+        }
+        return super::each::upgrade_each(inv, &graph, args, file).await;
+    }
     let text = match (&args.target, verb) {
         (Some(t), _) => t.clone(),
         (None, Verb::Upgrade) => "heads".into(),

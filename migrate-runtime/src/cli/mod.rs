@@ -8,6 +8,7 @@
 //! - `graph_verbs`: `heads`, `branches`, `history`, `show` (no connection);
 //! - `db_verbs`: `current`, `status`, `check`, `upgrade`, `downgrade` (online or `--sql`),
 //!   `stamp`, `resolve`;
+//! - `each`: `upgrade --each FILE`, the fan-out over many databases;
 //! - `describe`, `draw`, `output`: how revisions, graphs, diagnostics and JSON are printed;
 //! - `failure`: the failure type and exit codes;
 //! - `embedded`: `Migrations` as a front door (`run_cli`).
@@ -16,6 +17,7 @@ mod args;
 mod db_verbs;
 mod describe;
 mod draw;
+mod each;
 mod embedded;
 mod failure;
 mod graph_verbs;

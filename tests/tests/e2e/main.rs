@@ -6,6 +6,7 @@ mod cli_database;
 mod crashes;
 mod databases;
 mod example_app;
+mod fanout;
 mod galera;
 mod hostile;
 mod load;
