@@ -17,6 +17,7 @@ mod config;
 mod database_url;
 mod diagnostic;
 mod dialect;
+mod digest;
 mod graph;
 mod id;
 mod load;
@@ -34,6 +35,7 @@ pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_conf
 pub use database_url::anchor_sqlite_url;
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
 pub use dialect::Dialect;
+pub use digest::{applied_history_digest, history_digest};
 pub use graph::{Node, RevisionGraph};
 pub use id::{IdError, MAX_ID_LEN, RESERVED_IDS, RevisionId};
 pub use load::{Loaded, load_dir};

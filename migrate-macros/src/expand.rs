@@ -29,13 +29,24 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
     let lock = &config.lock;
+    // What the boot fast path compares, computed here once instead of at every boot.
+    let digest = migrate_core::applied_history_digest(&graph);
+    let heads = graph.heads().iter().map(|&n| graph.revision(n).id.as_str()).collect::<Vec<_>>().join(",");
     let transaction = &config.transaction;
     let database_url =
         config.database_url.as_deref().map(|u| migrate_core::anchor_sqlite_url(u, &root)).unwrap_or_default();
     Ok(quote! {{
         #manifest_track
         #(#tracked)*
-        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], #table, #shown_dir, #database_url, #lock, #transaction)
+        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], ::migrate_runtime::__private::EmbeddedMeta {
+            table: #table,
+            dir: #shown_dir,
+            database_url: #database_url,
+            lock: #lock,
+            transaction: #transaction,
+            digest: #digest,
+            heads: #heads,
+        })
     }})
 }
 
@@ -44,7 +55,15 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
     quote! {{
         #errors
-        ::migrate_runtime::Migrations::__from_embedded("", &[], "", "", "", "auto", "revision")
+        ::migrate_runtime::Migrations::__from_embedded("", &[], ::migrate_runtime::__private::EmbeddedMeta {
+            table: "",
+            dir: "",
+            database_url: "",
+            lock: "auto",
+            transaction: "revision",
+            digest: "",
+            heads: "",
+        })
     }}
 }
 

@@ -8,10 +8,9 @@
 //! value on SQLite and PostgreSQL); at 1,000 revisions that scan was most of a boot on
 //! PostgreSQL and MariaDB: bench/RESULTS.md.
 
-use migrate_core::RevisionGraph;
-
 use crate::backend::{Conn, is_missing_table};
 use crate::error::MigrateError;
+use crate::summary::Expected;
 use crate::table::{HistoryTable, SUMMARY_FORMAT};
 
 /// What the fast path found.
@@ -26,10 +25,10 @@ pub(crate) enum FastPath {
     NoSummary,
 }
 
-/// Reads the summary row and compares it with `graph`.
+/// Reads the summary row and compares it with what a fully applied history looks like.
 pub(crate) async fn check(
     conn: &mut Conn,
-    graph: &RevisionGraph,
+    expected: &Expected,
     table: &HistoryTable,
 ) -> Result<FastPath, MigrateError> {
     let rows = match conn.rows(&table.select_summary()).await {
@@ -45,9 +44,8 @@ pub(crate) async fn check(
     if format.trim().parse::<u32>().ok() != Some(SUMMARY_FORMAT) {
         return Ok(FastPath::NoSummary);
     }
-    let (expected, expected_count) = crate::summary::of_graph(graph);
-    if digest.trim() == expected && count.trim().parse::<usize>().ok() == Some(expected_count) {
-        Ok(FastPath::UpToDate(graph.heads().iter().map(|&n| graph.revision(n).id.clone()).collect()))
+    if digest.trim() == expected.digest && count.trim().parse::<usize>().ok() == Some(expected.count) {
+        Ok(FastPath::UpToDate(expected.heads.clone()))
     } else {
         Ok(FastPath::Differs)
     }
@@ -57,10 +55,10 @@ pub(crate) async fn check(
 /// full path must look.
 pub(crate) async fn up_to_date(
     conn: &mut Conn,
-    graph: &RevisionGraph,
+    expected: &Expected,
     table: &HistoryTable,
 ) -> Result<Option<Vec<migrate_core::RevisionId>>, MigrateError> {
-    Ok(match check(conn, graph, table).await? {
+    Ok(match check(conn, expected, table).await? {
         FastPath::UpToDate(heads) => Some(heads),
         _ => None,
     })

@@ -13,6 +13,7 @@ use crate::engine::{Options, Report};
 use crate::error::MigrateError;
 use crate::history::{HistoryRow, Status};
 use crate::runner::Runner;
+use crate::summary::Expected;
 
 /// One section of embedded SQL with the line of the file it starts at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,27 @@ pub struct RawRevision {
     pub checksum: [u8; 32],
     /// `false` for `transaction: false`.
     pub transactional: bool,
+}
+
+/// The package's settings and the fast path's expectations, as `embed_migrations!` writes them.
+/// Not a stable API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedMeta {
+    /// `table` of `[package.metadata.migrate]`.
+    pub table: &'static str,
+    /// The migrations folder, relative to the package root.
+    pub dir: &'static str,
+    /// `database-url`, a relative SQLite path anchored to the package root ("" for none).
+    pub database_url: &'static str,
+    /// `lock`.
+    pub lock: &'static str,
+    /// `transaction`.
+    pub transaction: &'static str,
+    /// `migrate_core::applied_history_digest` of the embedded graph ("": compute at run time).
+    pub digest: &'static str,
+    /// The head ids, comma separated.
+    pub heads: &'static str,
 }
 
 /// One embedded revision: a view into the embedded table.
@@ -132,27 +154,26 @@ impl EmbeddedRevision {
 pub struct Migrations {
     text: &'static str,
     raw: &'static [RawRevision],
-    table: &'static str,
-    dir: &'static str,
-    database_url: &'static str,
-    lock: &'static str,
-    transaction: &'static str,
+    meta: EmbeddedMeta,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
 }
 
 impl Migrations {
     /// Used by `embed_migrations!`; not a stable API.
     #[doc(hidden)]
-    pub const fn __from_embedded(
-        text: &'static str,
-        raw: &'static [RawRevision],
-        table: &'static str,
-        dir: &'static str,
-        database_url: &'static str,
-        lock: &'static str,
-        transaction: &'static str,
-    ) -> Self {
-        Self { text, raw, table, dir, database_url, lock, transaction, graph: OnceLock::new() }
+    pub const fn __from_embedded(text: &'static str, raw: &'static [RawRevision], meta: EmbeddedMeta) -> Self {
+        Self { text, raw, meta, graph: OnceLock::new() }
+    }
+
+    /// What a fully applied history of these revisions looks like (digest, count, heads), as
+    /// `embed_migrations!` computed it: an up-to-date boot compares it with the summary row
+    /// without building the graph. Computed from the graph for a table the macro did not write.
+    pub(crate) fn expected(&self) -> Result<Expected, MigrateError> {
+        if self.meta.digest.is_empty() {
+            return Ok(Expected::of_graph(self.graph()?));
+        }
+        let heads = self.meta.heads.split(',').filter(|h| !h.is_empty()).filter_map(|h| RevisionId::parse(h).ok());
+        Ok(Expected { digest: self.meta.digest.to_owned(), count: self.raw.len(), heads: heads.collect() })
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -171,19 +192,19 @@ impl Migrations {
     /// refused.
     pub(crate) fn options(&self) -> Options {
         Options::default()
-            .with_table(self.table)
+            .with_table(self.meta.table)
             .with_lock(self.lock_strategy())
             .with_transaction(self.transaction_mode())
     }
 
     /// `transaction` from `[package.metadata.migrate]` (`revision` by default).
     pub fn transaction_mode(&self) -> crate::TransactionMode {
-        if self.transaction == "run" { crate::TransactionMode::Run } else { crate::TransactionMode::Revision }
+        if self.meta.transaction == "run" { crate::TransactionMode::Run } else { crate::TransactionMode::Revision }
     }
 
     /// `lock` from `[package.metadata.migrate]` (validated at compile time; `auto` by default).
     pub fn lock_strategy(&self) -> crate::LockStrategy {
-        crate::LockStrategy::parse(self.lock).unwrap_or_default()
+        crate::LockStrategy::parse(self.meta.lock).unwrap_or_default()
     }
 
     /// A runner with this package's options, to change them (`lock_timeout`, `drift`,
@@ -222,7 +243,7 @@ impl Migrations {
 
     /// Every revision, parents and dependencies before their children.
     pub fn revisions(&self) -> impl ExactSizeIterator<Item = EmbeddedRevision> + '_ {
-        self.raw.iter().map(|raw| EmbeddedRevision { raw, text: self.text, dir: self.dir })
+        self.raw.iter().map(|raw| EmbeddedRevision { raw, text: self.text, dir: self.meta.dir })
     }
 
     /// The revision with this exact id.
@@ -250,19 +271,19 @@ impl Migrations {
     /// The history table's name, from `[package.metadata.migrate] table` (validated at
     /// compile time).
     pub fn table(&self) -> &'static str {
-        self.table
+        self.meta.table
     }
 
     /// The migrations folder the revisions came from, relative to the package root.
     pub fn dir(&self) -> &'static str {
-        self.dir
+        self.meta.dir
     }
 
     /// `database-url` from `[package.metadata.migrate]` when the binary was built (a relative
     /// SQLite path made absolute against the package root then): the last place
     /// [`DatabaseUrl::resolve`](crate::DatabaseUrl::resolve) looks.
     pub fn config_database_url(&self) -> Option<&'static str> {
-        (!self.database_url.is_empty()).then_some(self.database_url)
+        (!self.meta.database_url.is_empty()).then_some(self.meta.database_url)
     }
 }
 
@@ -305,4 +326,36 @@ fn unreachable_id(id: &str) -> RevisionId {
         &id.chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').take(32).collect::<String>(),
     )
     .unwrap_or_else(|_| RevisionId::parse("invalid_embedded_id").unwrap_or_else(|_| unreachable!("a valid literal id")))
+}
+
+#[cfg(all(test, feature = "macros"))]
+mod tests {
+    use super::*;
+
+    static VALID: Migrations = crate::embed_migrations!("tests/fixtures/valid");
+
+    #[test]
+    fn the_embedded_expectation_is_the_one_the_graph_gives() {
+        let graph = VALID.graph().expect("graph");
+        assert_eq!(VALID.expected().expect("expected"), Expected::of_graph(graph));
+        assert!(!VALID.meta.digest.is_empty(), "the macro computed it");
+    }
+
+    /// Two statics stand for two processes: the first migrates, the second boots up to date.
+    static FIRST: Migrations = crate::embed_migrations!("tests/fixtures/valid");
+    static SECOND: Migrations = crate::embed_migrations!("tests/fixtures/valid");
+
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn an_up_to_date_boot_builds_no_graph() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("boot.db").display());
+        let pool = crate::AnyPool::connect(&url).await.expect("open");
+        assert_eq!(FIRST.upgrade(&pool).await.expect("migrate").steps.len(), FIRST.len());
+        let report = SECOND.upgrade(&pool).await.expect("boot");
+        assert!(report.steps.is_empty() && !report.locked, "{report:?}");
+        assert_eq!(report.after, ["d4"]);
+        assert!(SECOND.graph.get().is_none(), "the up-to-date boot built no graph");
+        pool.close().await;
+    }
 }

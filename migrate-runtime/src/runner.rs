@@ -76,7 +76,15 @@ impl<'m> Runner<'m> {
     /// A failed statement (with revision, file and line), drift, an unresolved or diverged
     /// history, a lock timeout, a database error.
     pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
-        engine::upgrade(pool.into(), self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await
+        let pool = pool.into();
+        // Up to date: one statement against what the macro computed; no graph is built.
+        if !self.migrations.is_empty() {
+            let expected = self.migrations.expected()?;
+            if let Some(current) = engine::up_to_date_expected(pool, &expected, &self.options).await? {
+                return Ok(Report { before: current.clone(), after: current, ..Report::default() });
+            }
+        }
+        engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await
     }
 
     /// Upgrades to `target` (`head`, `heads`, an id or prefix, `+1`, `LABEL@head`, …).

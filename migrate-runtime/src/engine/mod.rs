@@ -19,6 +19,7 @@ use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, Status, analyze, applied_set};
 use crate::lock::{self, LockGuard, LockStrategy};
 use crate::session::Session;
+use crate::summary::Expected;
 use crate::table::HistoryTable;
 
 pub use apply::Step;
@@ -261,7 +262,19 @@ pub async fn up_to_date(
 ) -> Result<Option<Vec<RevisionId>>, MigrateError> {
     let mut conn = open(pool, options).await?;
     let table = HistoryTable::new(conn.dialect(), &options.table);
-    crate::fastpath::up_to_date(&mut conn, graph, &table).await
+    crate::fastpath::up_to_date(&mut conn, &Expected::of_graph(graph), &table).await
+}
+
+/// `Some(current heads)` when the summary says the history is exactly `expected`, applied: the
+/// boot fast path of embedded revisions (one statement, no graph).
+pub(crate) async fn up_to_date_expected(
+    pool: DbPool<'_>,
+    expected: &Expected,
+    options: &Options,
+) -> Result<Option<Vec<RevisionId>>, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    let table = HistoryTable::new(conn.dialect(), &options.table);
+    crate::fastpath::up_to_date(&mut conn, expected, &table).await
 }
 
 /// Refuses to go on past drift, unresolved rows or divergence.
@@ -330,11 +343,12 @@ async fn migrate(
     let mut conn = open(pool, options).await?;
     let unqualified = HistoryTable::new(conn.dialect(), &options.table);
     let mut summary_checked = false;
-    if verb == Verb::Upgrade
+    let fast = verb == Verb::Upgrade
         && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
-        && !graph.is_empty()
-    {
-        match crate::fastpath::check(&mut conn, graph, &unqualified).await? {
+        && !graph.is_empty();
+    let expected = fast.then(|| Expected::of_graph(graph));
+    if let Some(expected) = &expected {
+        match crate::fastpath::check(&mut conn, expected, &unqualified).await? {
             FastPath::UpToDate(current) => {
                 return Ok(Report { before: current.clone(), after: current, ..Report::default() });
             }
@@ -365,8 +379,8 @@ async fn migrate(
     let table = HistoryTable::new(conn.dialect(), session.table());
     let mut guard = take_lock(conn, pool, session.table(), options).await?;
     // A waiter whose holder just did everything: one read, nothing written, the lock released.
-    if summary_checked && !graph.is_empty() {
-        if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), graph, &table).await? {
+    if let Some(expected) = expected.as_ref().filter(|_| summary_checked) {
+        if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), expected, &table).await? {
             tracing::debug!("another process applied everything while this one waited for the lock");
             guard.release().await?;
             return Ok(Report { before: current.clone(), after: current, locked: true, ..Report::default() });
