@@ -1,10 +1,11 @@
-//! `cargo run --release -p migrate-bench -- [boot|apply|all] [--n N] [--runs R]`: measures
+//! `cargo run --release -p migrate-bench -- [process-boot|boot|apply|build|all] [--n N] [--runs R]`: measures
 //! cargo-migrate's runtime beside sqlx's own migrator and beside raw SQL, in the same process,
 //! interleaved, on SQLite and (with `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`)
 //! PostgreSQL and MariaDB. Prints markdown tables; see bench/README.md.
 
 mod build;
 mod contenders;
+mod process_boot;
 mod roundtrips;
 
 use std::time::{Duration, Instant};
@@ -52,6 +53,9 @@ async fn main() {
         "N = {} revisions ({} merges on our side; the same SQL as a linear sqlx folder), {} runs, medians with min–max in ms\n",
         args.n, fixture.merges, args.runs
     );
+    if args.what == "process-boot" || args.what == "all" {
+        process_boot::run(args.n, args.runs).await;
+    }
     if args.what == "boot" || args.what == "all" {
         boot(&fixture, args.runs, &counter).await;
     }
@@ -63,9 +67,10 @@ async fn main() {
     }
 }
 
-/// Boot with nothing pending: ours against sqlx's `Migrator::run`, interleaved.
+/// Boot with nothing pending, the call repeated in one warm process: ours against sqlx's
+/// `Migrator::run`, interleaved (the whole-process boot is `process_boot`).
 async fn boot(fixture: &Fixture, runs: usize, counter: &roundtrips::Counter) {
-    println!("## Boot, nothing pending (N applied)\n");
+    println!("## Boot, nothing pending (N applied), the call repeated in one warm process\n");
     println!(
         "| database | ours | sqlx Migrator::run | ours / sqlx | statements: ours | statements: sqlx |\n|---|---:|---:|---:|---:|---:|"
     );
