@@ -217,6 +217,20 @@ impl Conn {
         self.execute(sql).await.map_err(|e| MigrateError::db(doing, e))
     }
 
+    /// Returns the connection to its pool now (dropping it returns it from a spawned task, which
+    /// may come after the next acquire and make the pool open another connection).
+    pub async fn release(self) {
+        match self {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(mut c) => c.return_to_pool().await,
+            #[cfg(feature = "mysql")]
+            Conn::MySql(mut c) => c.return_to_pool().await,
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(mut c) => c.return_to_pool().await,
+            Conn::None(never) => match never {},
+        }
+    }
+
     /// Closes the session instead of returning the connection to the pool: the server then
     /// releases its session locks and rolls back any open transaction.
     pub fn discard(self) {
@@ -229,6 +243,24 @@ impl Conn {
             Conn::Sqlite(c) => drop(c.detach()),
             Conn::None(never) => match never {},
         }
+    }
+}
+
+/// Checks that something listens on `host:port` (a TCP connect, nothing sent): a refused
+/// connection is reported at once instead of after the connect timeout. A Unix socket path is
+/// left to the driver.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn reachable(host: &str, port: u16) -> Result<(), sqlx::Error> {
+    if host.starts_with('/') || host.is_empty() {
+        return Ok(());
+    }
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match tokio::net::TcpStream::connect((host, port)).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(sqlx::Error::Io(e)),
+        // Anything else (a name that does not resolve, a slow network) is left to the driver,
+        // which reports it in its own words and within the timeout.
+        Err(_) => Ok(()),
     }
 }
 
@@ -322,37 +354,40 @@ impl AnyPool {
     async fn open(url: &str, timeout: Duration) -> Result<Self, MigrateError> {
         let shown = crate::error::redact_url(url);
         let unsupported = || MigrateError::UnsupportedUrl { url: shown.clone(), enabled: enabled_features() };
-        let failed = |e: sqlx::Error| MigrateError::Connect {
-            url: shown.clone(),
-            source: crate::error::DbError::redacting(e, url),
+        let failed = |e: sqlx::Error| match e {
+            // The pool's first connection did not come within the timeout: a silent server.
+            sqlx::Error::PoolTimedOut => MigrateError::ConnectTimeout { url: shown.clone(), waited: timeout },
+            e => MigrateError::Connect { url: shown.clone(), source: crate::error::DbError::redacting(e, url) },
         };
-        // One direct connection first: a pool's timeout would hide the real reason.
+        // A server that refuses connections is reported at once (the pool would retry a refused
+        // connection until its timeout); every other failure of the pool's first connection is
+        // sqlx's own error, reported as is.
         match Dialect::from_url(url).ok_or_else(unsupported)? {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
                 let options: sqlx::postgres::PgConnectOptions = url.parse().map_err(failed)?;
-                let probe = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
-                sqlx::Connection::close(probe).await.map_err(failed)?;
-                Ok(AnyPool::Postgres(
-                    sqlx::postgres::PgPoolOptions::new()
-                        .max_connections(2)
-                        .acquire_timeout(timeout)
-                        .connect_lazy_with(options),
-                ))
+                reachable(options.get_host(), options.get_port()).await.map_err(failed)?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(timeout)
+                    .connect_lazy_with(options);
+                // The first connection is the pool's own: a boot pays one handshake, not two.
+                // Returned before the pool is handed out: a drop would return it from a task, too
+                // late for the next acquire, which would open a second connection.
+                pool.acquire().await.map_err(failed)?.return_to_pool().await;
+                Ok(AnyPool::Postgres(pool))
             }
             #[cfg(feature = "mysql")]
             Dialect::MySql => {
                 let options: sqlx::mysql::MySqlConnectOptions =
                     url.replacen("mariadb://", "mysql://", 1).parse().map_err(failed)?;
-                let probe =
-                    <sqlx::MySqlConnection as sqlx::Connection>::connect_with(&options).await.map_err(failed)?;
-                sqlx::Connection::close(probe).await.map_err(failed)?;
-                Ok(AnyPool::MySql(
-                    sqlx::mysql::MySqlPoolOptions::new()
-                        .max_connections(2)
-                        .acquire_timeout(timeout)
-                        .connect_lazy_with(options),
-                ))
+                reachable(options.get_host(), options.get_port()).await.map_err(failed)?;
+                let pool = sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(timeout)
+                    .connect_lazy_with(options);
+                pool.acquire().await.map_err(failed)?.return_to_pool().await;
+                Ok(AnyPool::MySql(pool))
             }
             #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {

@@ -274,7 +274,9 @@ pub(crate) async fn up_to_date_expected(
 ) -> Result<Option<Vec<RevisionId>>, MigrateError> {
     let mut conn = open(pool, options).await?;
     let table = HistoryTable::new(conn.dialect(), &options.table);
-    crate::fastpath::up_to_date(&mut conn, expected, &table).await
+    let result = crate::fastpath::up_to_date(&mut conn, expected, &table).await;
+    conn.release().await; // the full path, if it follows, takes the same connection
+    result
 }
 
 /// Refuses to go on past drift, unresolved rows or divergence.
