@@ -77,14 +77,12 @@ impl<'m> Runner<'m> {
     /// history, a lock timeout, a database error.
     pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
         let pool = pool.into();
-        // Up to date: one statement against what the macro computed; no graph is built.
-        if !self.migrations.is_empty() {
-            let expected = self.migrations.expected()?;
-            if let Some(current) = engine::up_to_date_expected(pool, &expected, &self.options).await? {
-                return Ok(Report { before: current.clone(), after: current, ..Report::default() });
-            }
+        if self.migrations.is_empty() {
+            return engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await;
         }
-        engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await
+        // Up to date: one statement against what the macro computed; no graph is built.
+        let expected = self.migrations.expected()?;
+        engine::upgrade_embedded(pool, expected, || self.migrations.graph(), &self.options).await
     }
 
     /// Upgrades to `target` (`head`, `heads`, an id or prefix, `+1`, `LABEL@head`, …).

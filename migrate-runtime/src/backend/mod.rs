@@ -217,20 +217,6 @@ impl Conn {
         self.execute(sql).await.map_err(|e| MigrateError::db(doing, e))
     }
 
-    /// Returns the connection to its pool now (dropping it returns it from a spawned task, which
-    /// may come after the next acquire and make the pool open another connection).
-    pub async fn release(self) {
-        match self {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(mut c) => c.return_to_pool().await,
-            #[cfg(feature = "mysql")]
-            Conn::MySql(mut c) => c.return_to_pool().await,
-            #[cfg(feature = "sqlite")]
-            Conn::Sqlite(mut c) => c.return_to_pool().await,
-            Conn::None(never) => match never {},
-        }
-    }
-
     /// Closes the session instead of returning the connection to the pool: the server then
     /// releases its session locks and rolls back any open transaction.
     pub fn discard(self) {

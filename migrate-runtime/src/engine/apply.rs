@@ -214,20 +214,7 @@ async fn in_a_transaction(
         conn.run("ending a transaction", "ROLLBACK").await?;
         return Ok(None); // another process did this step first
     }
-    if let Err((line, e)) = run_statements(conn, statements).await {
-        let _ = conn.execute("ROLLBACK").await;
-        return Err(statement_failed(r, line, direction, e, String::new()));
-    }
-    if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
-        let _ = conn.execute("ROLLBACK").await;
-        return Err(e);
-    }
-    let bookkeeping = match verb {
-        Verb::Upgrade => {
-            table.insert(&HistoryRow::for_revision(r, State::Applied, started.elapsed().as_millis() as u64))
-        }
-        Verb::Downgrade => table.delete(r.id.as_str()),
-    };
+    let bookkeeping = statements_then_row(conn, r, statements, verb, run, started, "").await?;
     // Earlier durations, the row, the summary's removal and the commit: one round trip.
     let sql = format!("{}{bookkeeping};\n{}COMMIT", std::mem::take(&mut run.durations), run.removal());
     send_or_roll_back(
@@ -245,6 +232,35 @@ async fn in_a_transaction(
     Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration }))
 }
 
+/// Inside an open transaction: the revision's statements, then the session's context and
+/// SQLite's foreign keys checked; returns the statement that records it (its `applied` row, or
+/// its row's removal). Any failure rolls the transaction back; `hint` ends a statement's error.
+async fn statements_then_row(
+    conn: &mut Conn,
+    r: &Revision,
+    statements: &[Statement],
+    verb: Verb,
+    run: &Run<'_>,
+    started: Instant,
+    hint: &str,
+) -> Result<String, MigrateError> {
+    let direction = verb.direction();
+    if let Err((line, e)) = run_statements(conn, statements).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(statement_failed(r, line, direction, e, hint.to_owned()));
+    }
+    if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
+        let _ = conn.execute("ROLLBACK").await;
+        return Err(e);
+    }
+    Ok(match verb {
+        Verb::Upgrade => {
+            run.table.insert(&HistoryRow::for_revision(r, State::Applied, started.elapsed().as_millis() as u64))
+        }
+        Verb::Downgrade => run.table.delete(r.id.as_str()),
+    })
+}
+
 /// `TransactionMode::Run`: the statements and the history row inside the run's transaction
 /// (opened by the engine, which reads the history in it and commits once at the end); any
 /// failure rolls back everything the run did.
@@ -255,23 +271,10 @@ async fn in_the_runs_transaction(
     verb: Verb,
     run: &mut Run<'_>,
 ) -> Result<Option<Step>, MigrateError> {
-    let (table, direction) = (run.table, verb.direction());
+    let direction = verb.direction();
     let started = Instant::now();
-    if let Err((line, e)) = run_statements(conn, statements).await {
-        let _ = conn.execute("ROLLBACK").await;
-        let hint = "; the run was one transaction: nothing of it was applied".to_owned();
-        return Err(statement_failed(r, line, direction, e, hint));
-    }
-    if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
-        let _ = conn.execute("ROLLBACK").await;
-        return Err(e);
-    }
-    let bookkeeping = match verb {
-        Verb::Upgrade => {
-            table.insert(&HistoryRow::for_revision(r, State::Applied, started.elapsed().as_millis() as u64))
-        }
-        Verb::Downgrade => table.delete(r.id.as_str()),
-    };
+    let hint = "; the run was one transaction: nothing of it was applied";
+    let bookkeeping = statements_then_row(conn, r, statements, verb, run, started, hint).await?;
     let sql = format!("{bookkeeping};\n{}", run.removal());
     if let Err(e) = conn.execute(&sql).await {
         let _ = conn.execute("ROLLBACK").await;

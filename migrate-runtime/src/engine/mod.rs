@@ -265,20 +265,6 @@ pub async fn up_to_date(
     crate::fastpath::up_to_date(&mut conn, &Expected::of_graph(graph), &table).await
 }
 
-/// `Some(current heads)` when the summary says the history is exactly `expected`, applied: the
-/// boot fast path of embedded revisions (one statement, no graph).
-pub(crate) async fn up_to_date_expected(
-    pool: DbPool<'_>,
-    expected: &Expected,
-    options: &Options,
-) -> Result<Option<Vec<RevisionId>>, MigrateError> {
-    let mut conn = open(pool, options).await?;
-    let table = HistoryTable::new(conn.dialect(), &options.table);
-    let result = crate::fastpath::up_to_date(&mut conn, expected, &table).await;
-    conn.release().await; // the full path, if it follows, takes the same connection
-    result
-}
-
 /// Refuses to go on past drift, unresolved rows or divergence.
 fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateError> {
     if !status.unresolved.is_empty() {
@@ -343,23 +329,60 @@ async fn migrate(
     verb: Verb,
 ) -> Result<Report, MigrateError> {
     let mut conn = open(pool, options).await?;
-    let unqualified = HistoryTable::new(conn.dialect(), &options.table);
-    let mut summary_checked = false;
     let fast = verb == Verb::Upgrade
         && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
         && !graph.is_empty();
     let expected = fast.then(|| Expected::of_graph(graph));
     if let Some(expected) = &expected {
-        match crate::fastpath::check(&mut conn, expected, &unqualified).await? {
-            FastPath::UpToDate(current) => {
-                return Ok(Report { before: current.clone(), after: current, ..Report::default() });
-            }
-            // No summary, or one that does not match although the rows say up to date (an
-            // offline script ran; a summary row of an older version is left): the locked path
-            // below writes one, once, so the next boots take the fast path.
-            FastPath::NoSummary | FastPath::Differs => summary_checked = true,
+        if let Some(report) = fast_path(&mut conn, expected, options).await? {
+            return Ok(report);
         }
     }
+    after_fast_path(conn, pool, graph, target, options, verb, expected).await
+}
+
+/// The boot fast path: one statement reading the summary row. A report when the history is
+/// exactly `expected`, applied.
+async fn fast_path(conn: &mut Conn, expected: &Expected, options: &Options) -> Result<Option<Report>, MigrateError> {
+    let table = HistoryTable::new(conn.dialect(), &options.table);
+    Ok(match crate::fastpath::check(conn, expected, &table).await? {
+        FastPath::UpToDate(current) => Some(Report { before: current.clone(), after: current, ..Report::default() }),
+        // No summary, or one that does not match although the rows say up to date (an offline
+        // script ran; a summary row of an older version is left): the locked path writes one,
+        // once, so the next boots take the fast path.
+        FastPath::NoSummary | FastPath::Differs => None,
+    })
+}
+
+/// `upgrade` to every head of embedded revisions: the fast path compares the summary with
+/// `expected` (computed at compile time) before any graph exists; `graph` is built only when
+/// something is to be done, and the same connection goes on.
+pub(crate) async fn upgrade_embedded<'g>(
+    pool: DbPool<'_>,
+    expected: Expected,
+    graph: impl FnOnce() -> Result<&'g RevisionGraph, MigrateError>,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    let mut conn = open(pool, options).await?;
+    if let Some(report) = fast_path(&mut conn, &expected, options).await? {
+        return Ok(report);
+    }
+    after_fast_path(conn, pool, graph()?, &Target::Heads, options, Verb::Upgrade, Some(expected)).await
+}
+
+/// Everything after a fast path that did not answer (`expected` is `Some` when it ran: the
+/// summary is then missing or stale, and a waiter re-checks it under the lock).
+async fn after_fast_path(
+    mut conn: Conn,
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    target: &Target,
+    options: &Options,
+    verb: Verb,
+    expected: Option<Expected>,
+) -> Result<Report, MigrateError> {
+    let unqualified = HistoryTable::new(conn.dialect(), &options.table);
+    let summary_checked = expected.is_some();
     let rows = read_history(&mut conn, &unqualified).await?;
     let status = crate::history::analyze(graph, &rows);
     // A `started` row seen without the lock may belong to a migrator that is running right
@@ -381,7 +404,7 @@ async fn migrate(
     let table = HistoryTable::new(conn.dialect(), session.table());
     let mut guard = take_lock(conn, pool, session.table(), options).await?;
     // A waiter whose holder just did everything: one read, nothing written, the lock released.
-    if let Some(expected) = expected.as_ref().filter(|_| summary_checked) {
+    if let Some(expected) = &expected {
         if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), expected, &table).await? {
             tracing::debug!("another process applied everything while this one waited for the lock");
             guard.release().await?;

@@ -170,7 +170,11 @@ pub(crate) async fn acquire(
     lease_ttl: Duration,
 ) -> Result<LockGuard, MigrateError> {
     let dialect = conn.dialect();
-    let unreliable = session_lock_unreliable(&mut conn, pool).await?;
+    // Under the lease the answer only decides whether PostgreSQL's session setting may be set.
+    let unreliable = match (strategy, dialect) {
+        (LockStrategy::Lease, Dialect::MySql | Dialect::Sqlite) => None,
+        _ => session_lock_unreliable(&mut conn, pool).await?,
+    };
     let use_lease = match (strategy, dialect, &unreliable) {
         (LockStrategy::Lease, _, _) => true,
         (_, Dialect::Sqlite, _) => false,
