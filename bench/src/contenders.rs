@@ -51,13 +51,13 @@ pub async fn ours_apply(db: &TestDb, f: &Fixture) {
 /// Ours with `transaction = "run"`: every revision in one transaction (PostgreSQL, SQLite).
 pub async fn ours_apply_run(db: &TestDb, f: &Fixture) {
     let options = Options::default().with_transaction(migrate_runtime::TransactionMode::Run);
-    let report = tool::upgrade(db.pool.as_db(), &f.graph, &Target::Heads, &options).await.expect("ours, run mode");
+    let report = tool::upgrade(db.pool.as_db(), &f.graph, &Target::HEADS, &options).await.expect("ours, run mode");
     assert_eq!(report.steps.len(), f.graph.len());
 }
 
 /// Ours, as a booting binary calls it.
 pub async fn ours_boot(db: &TestDb, f: &Fixture) -> Report {
-    tool::upgrade(db.pool.as_db(), &f.graph, &Target::Heads, &Options::default()).await.expect("ours")
+    tool::upgrade(db.pool.as_db(), &f.graph, &Target::HEADS, &Options::default()).await.expect("ours")
 }
 
 /// sqlx's `Migrator::run`.

@@ -5,6 +5,8 @@
 //! sorted by file name, so every order here is deterministic.
 
 mod check;
+mod lineage;
+mod order;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -75,7 +77,18 @@ impl RevisionGraph {
         let resolve =
             |ids: &[crate::RevisionId]| ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect::<Vec<_>>();
         let parents: Vec<Vec<Node>> = revisions.iter().map(|r| resolve(&r.parents)).collect();
-        let depends_on: Vec<Vec<Node>> = revisions.iter().map(|r| resolve(&r.depends_on)).collect();
+        // `depends-on` may name a branch label, as in Alembic; an id wins over a label.
+        let depends_on: Vec<Vec<Node>> = revisions
+            .iter()
+            .map(|r| {
+                let mut deps: Vec<Node> = Vec::with_capacity(r.depends_on.len());
+                for id in &r.depends_on {
+                    let node = index.get(id.as_str()).or_else(|| labels.get(id.as_str())).copied();
+                    node.filter(|n| !deps.contains(n)).into_iter().for_each(|n| deps.push(n));
+                }
+                deps
+            })
+            .collect();
         let mut children = vec![Vec::new(); n];
         let mut dependents = vec![Vec::new(); n];
         for i in 0..n {
@@ -141,9 +154,17 @@ impl RevisionGraph {
         self.revisions.is_empty()
     }
 
-    /// Revisions no other revision revises, in file-name order.
+    /// Revisions no other revision revises, in file-name order. A revision another one only
+    /// depends on is still a head here (as Alembic's `heads` command lists it); see
+    /// [`RevisionGraph::real_heads`].
     pub fn heads(&self) -> &[Node] {
         &self.heads
+    }
+
+    /// Heads that no revision depends on either: what the `heads` target means (Alembic's
+    /// "real heads"), in file-name order.
+    pub fn real_heads(&self) -> Vec<Node> {
+        self.heads.iter().copied().filter(|&h| self.dependents[h].is_empty()).collect()
     }
 
     /// Revisions with no parents, in file-name order.
@@ -210,6 +231,13 @@ impl RevisionGraph {
         seen
     }
 
+    /// What `current` lists, Alembic's way: applied revisions that no applied revision revises.
+    /// Unlike [`RevisionGraph::heads_of`], a revision a later applied one only depends on is
+    /// listed (Alembic prints it as an "effective head"). File-name order.
+    pub fn applied_branch_heads(&self, applied: &[bool]) -> Vec<Node> {
+        (0..self.len()).filter(|&i| applied[i] && !self.children[i].iter().any(|&c| applied[c])).collect()
+    }
+
     /// The branch labels on `node` and its ancestors through `revises`.
     pub fn lineage_labels(&self, node: Node) -> Vec<&str> {
         let seen = self.ancestors(&[node], false);
@@ -221,10 +249,13 @@ impl RevisionGraph {
         labels
     }
 
-    /// The heads of `applied` (applied revisions none of whose children are applied), in
-    /// file-name order. Nodes outside the graph are not considered.
+    /// The current heads of `applied`: applied revisions that no applied revision revises or
+    /// depends on, in file-name order. As in Alembic, a dependency satisfied by a later
+    /// applied revision is not a head. Nodes outside the graph are not considered.
     pub fn heads_of(&self, applied: &[bool]) -> Vec<Node> {
-        (0..self.len()).filter(|&i| applied[i] && !self.children[i].iter().any(|&c| applied[c])).collect()
+        (0..self.len())
+            .filter(|&i| applied[i] && !self.children[i].iter().chain(&self.dependents[i]).any(|&c| applied[c]))
+            .collect()
     }
 }
 

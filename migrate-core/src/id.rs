@@ -7,8 +7,8 @@ use std::fmt;
 /// Longest id accepted, in characters.
 pub const MAX_ID_LEN: usize = 32;
 
-/// Words that name targets (`head`, `heads`, `base`) and so cannot be revision ids.
-pub const RESERVED_IDS: &[&str] = &["head", "heads", "base"];
+/// Words that name targets (`head`, `heads`, `base`, `current`) and so cannot be revision ids.
+pub const RESERVED_IDS: &[&str] = &["head", "heads", "base", "current"];
 
 /// A revision id: 1–32 characters of `[a-z0-9_]`, not a reserved target word.
 ///

@@ -2,12 +2,15 @@
 //! planner, used by the runtime and the CLI (online and `--sql`). Pure: the applied set is
 //! passed in, never read from a database here.
 //!
-//! Alembic's semantics: an upgrade applies the target and every ancestor (parents and
-//! `depends-on`) not yet applied, dependencies first; a downgrade removes only the applied
-//! revisions that descend from the target, children first; other branches are left alone.
+//! Alembic's semantics (pinned by its own tests, `tests/alembic.rs`): an upgrade applies the
+//! targets and every ancestor (parents and `depends-on`) not yet applied, one branch at a time
+//! in Alembic's order; a downgrade removes what is applied above the target's children and
+//! anything depending on it, newest first, leaving other branches alone; a stamp moves the
+//! current heads that share the target's lineage to it.
 
 use crate::graph::{Node, RevisionGraph};
-use crate::target::Resolved;
+use crate::range::{RangeError, check_overlap, removal};
+use crate::target::{Resolved, TargetError};
 
 /// Which way a plan goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,54 +57,45 @@ pub enum PlanError {
         /// What was given.
         target: String,
     },
-}
-
-fn set_ids(graph: &RevisionGraph, nodes: &[Node]) -> String {
-    if nodes.is_empty() {
-        return "base".into();
-    }
-    nodes.iter().map(|&n| graph.revision(n).id.to_string()).collect::<Vec<_>>().join(", ")
+    /// The targets overlap (one is an ancestor of another).
+    #[error(transparent)]
+    Range(#[from] RangeError),
 }
 
 /// The revisions to apply to reach `target` from `applied` (a membership table indexed by node).
 ///
 /// # Errors
-/// [`PlanError::NotAnUpgradeTarget`] for `LABEL@base`.
+/// [`PlanError::NotAnUpgradeTarget`] for `LABEL@base`; [`PlanError::Range`] when the targets
+/// overlap.
 pub fn plan_upgrade(graph: &RevisionGraph, applied: &[bool], target: &Resolved) -> Result<Plan, PlanError> {
-    let wanted = match target {
-        Resolved::Base => vec![false; graph.len()],
-        Resolved::Nodes(nodes) => graph.ancestors(nodes, true),
-        Resolved::LabelBase(n) => {
-            return Err(PlanError::NotAnUpgradeTarget { target: format!("{}@base", graph.revision(*n).id) });
+    let targets: Vec<Node> = match target {
+        Resolved::Base => Vec::new(),
+        Resolved::Nodes(nodes) => nodes.clone(),
+        Resolved::Branch { at: Some(n), .. } => vec![*n],
+        Resolved::Branch { at: None, branch } => {
+            return Err(PlanError::NotAnUpgradeTarget { target: format!("{}@base", graph.revision(*branch).id) });
         }
     };
-    let steps = graph.topological_order().iter().copied().filter(|&n| wanted[n] && !applied[n]).collect();
+    check_overlap(graph, &targets)?;
+    let wanted = graph.ancestors(&targets, true);
+    let needs: Vec<bool> = wanted.iter().zip(applied).map(|(w, a)| *w && !*a).collect();
+    let mut steps = graph.newest_first(&needs, &targets);
+    steps.reverse();
     Ok(Plan { direction: Direction::Up, steps })
 }
 
-/// The applied revisions to remove to go down to `target`, children first.
+/// The applied revisions to remove to go down to `target`, newest first.
 ///
 /// # Errors
-/// [`PlanError::NotApplied`] when the target is not applied; [`PlanError::Irreversible`] when a
-/// revision to remove has no down section (checked before anything is planned to run).
+/// [`PlanError::NotApplied`] when the target is not applied and nothing is above it;
+/// [`PlanError::Irreversible`] when a revision to remove has no down section (checked before
+/// anything is planned to run).
 pub fn plan_downgrade(graph: &RevisionGraph, applied: &[bool], target: &Resolved) -> Result<Plan, PlanError> {
-    let remove = match target {
-        Resolved::Base => vec![true; graph.len()],
-        Resolved::LabelBase(n) => graph.descendants(&[*n], true),
-        Resolved::Nodes(nodes) => {
-            if let Some(&missing) = nodes.iter().find(|&&n| !applied[n]) {
-                return Err(PlanError::NotApplied {
-                    target: graph.revision(missing).id.to_string(),
-                    current: set_ids(graph, &graph.heads_of(applied)),
-                });
-            }
-            let mut below = graph.descendants(nodes, true);
-            nodes.iter().for_each(|&n| below[n] = false);
-            below
-        }
-    };
-    let steps: Vec<Node> =
-        graph.topological_order().iter().rev().copied().filter(|&n| remove[n] && applied[n]).collect();
+    let remove = removal(graph, applied, target, false, false).map_err(|e| match e {
+        TargetError::NotDowngradable { target, current } => PlanError::NotApplied { target, current },
+        other => PlanError::Range(other.into()),
+    })?;
+    let steps = graph.newest_first(&remove, &graph.heads_of(applied));
     if let Some(&n) = steps.iter().find(|&&n| graph.revision(n).down.is_none()) {
         let r = graph.revision(n);
         return Err(PlanError::Irreversible { revision: r.id.to_string(), path: r.source.path.clone() });
@@ -109,22 +103,54 @@ pub fn plan_downgrade(graph: &RevisionGraph, applied: &[bool], target: &Resolved
     Ok(Plan { direction: Direction::Down, steps })
 }
 
-/// The applied set after `stamp target`: exactly the target's lineage on its branch, with
-/// independent branches left as they are. Nothing runs.
-pub fn plan_stamp(graph: &RevisionGraph, applied: &[bool], target: &Resolved) -> Vec<bool> {
-    match target {
-        Resolved::Base => vec![false; graph.len()],
-        Resolved::LabelBase(n) => {
-            let branch = graph.descendants(&[*n], true);
-            (0..graph.len()).map(|i| applied[i] && !branch[i]).collect()
-        }
-        Resolved::Nodes(nodes) => {
-            let lineage = graph.ancestors(nodes, true);
-            let below = graph.descendants(nodes, true);
-            // Applied revisions below the target go; its lineage is set; the rest stay.
-            (0..graph.len()).map(|i| lineage[i] || (applied[i] && !below[i])).collect()
+/// The applied set after `stamp targets`, Alembic's way: the current heads that share a
+/// target's lineage (through `revises` and `depends-on`) are replaced by the target (or
+/// removed, for `base` and `LABEL@base`); a target on a branch with nothing applied is added;
+/// heads of other branches stay. The result holds the new heads and everything they need.
+/// Nothing runs.
+pub fn plan_stamp(graph: &RevisionGraph, applied: &[bool], targets: &[Resolved]) -> Vec<bool> {
+    let heads = graph.heads_of(applied);
+    let mut dests: Vec<Option<Node>> = Vec::new();
+    let mut moved: Vec<Node> = Vec::new();
+    for target in targets {
+        let against: Vec<Node> = match target {
+            Resolved::Base => {
+                dests.push(None);
+                Vec::new()
+            }
+            Resolved::Nodes(nodes) if nodes.is_empty() => {
+                dests.push(None);
+                Vec::new()
+            }
+            Resolved::Nodes(nodes) => {
+                dests.extend(nodes.iter().map(|&n| Some(n)));
+                nodes.clone()
+            }
+            Resolved::Branch { at, branch } => {
+                dests.push(*at);
+                at.iter().copied().chain([*branch]).collect()
+            }
+        };
+        moved.extend(heads.iter().copied().filter(|&h| graph.shares_lineage(h, &against, true)));
+    }
+    moved.sort_unstable();
+    moved.dedup();
+    let mut new_heads = heads.clone();
+    for dest in dests {
+        match dest {
+            None => new_heads.retain(|h| !moved.contains(h)),
+            Some(d) if moved.contains(&d) => {}
+            Some(d) => {
+                if graph.shares_lineage(d, &moved, true) {
+                    new_heads.retain(|h| !moved.contains(h));
+                }
+                if !new_heads.contains(&d) {
+                    new_heads.push(d);
+                }
+            }
         }
     }
+    graph.ancestors(&new_heads, true)
 }
 
 #[cfg(test)]

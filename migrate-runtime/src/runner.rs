@@ -78,7 +78,7 @@ impl<'m> Runner<'m> {
     pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
         let pool = pool.into();
         if self.migrations.is_empty() {
-            return engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::Heads, &self.options).await;
+            return engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::HEADS, &self.options).await;
         }
         // Up to date: one statement against what the macro computed; no graph is built.
         let expected = self.migrations.expected()?;
@@ -114,7 +114,7 @@ impl<'m> Runner<'m> {
         target: &str,
         mode: StampMode,
     ) -> Result<Report, MigrateError> {
-        engine::stamp(pool.into(), self.migrations.graph()?, &parse_target(target)?, mode, &self.options).await
+        engine::stamp(pool.into(), self.migrations.graph()?, &[parse_target(target)?], mode, &self.options).await
     }
 
     /// Settles a revision left `started` or `failed` (an id or a unique prefix).
@@ -145,7 +145,7 @@ impl<'m> Runner<'m> {
         progress: impl FnMut(&crate::fanout::FanoutOutcome),
     ) -> Result<Vec<crate::fanout::FanoutOutcome>, MigrateError> {
         let graph = self.migrations.graph()?;
-        Ok(crate::fanout::upgrade_each(urls, graph, &migrate_core::Target::Heads, &self.options, fanout, progress)
+        Ok(crate::fanout::upgrade_each(urls, graph, &migrate_core::Target::HEADS, &self.options, fanout, progress)
             .await)
     }
 

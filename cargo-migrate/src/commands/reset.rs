@@ -66,9 +66,9 @@ pub fn exec(ctx: &Context, args: &ResetArgs) -> Result<(), Failure> {
     init_logging(ctx);
     let report = runtime()?.block_on(with_database(&inv, async |pool| {
         if pool.as_db().dialect() != Dialect::Sqlite {
-            tool::downgrade(pool.as_db(), &graph, &Target::Base, &opts).await?;
+            tool::downgrade(pool.as_db(), &graph, &Target::BASE, &opts).await?;
         }
-        tool::upgrade(pool.as_db(), &graph, &Target::Heads, &opts).await
+        tool::upgrade(pool.as_db(), &graph, &Target::HEADS, &opts).await
     }))?;
     print_report(&inv, &report, true);
     Ok(())

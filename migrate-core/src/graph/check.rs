@@ -24,8 +24,9 @@ pub(super) fn check_duplicate_ids(g: &RevisionGraph) -> Vec<Diagnostic> {
     out
 }
 
-/// Every id in `revises` and `depends-on` names an existing revision: a dangling parent is
-/// usually a revision deleted or not yet merged from another branch.
+/// Every id in `revises` names an existing revision, and every `depends-on` entry a revision
+/// or a branch label: a dangling parent is usually a revision deleted or not yet merged from
+/// another branch.
 pub(super) fn check_dangling_references(g: &RevisionGraph) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in &g.revisions {
@@ -35,7 +36,7 @@ pub(super) fn check_dangling_references(g: &RevisionGraph) -> Vec<Diagnostic> {
             }
         }
         for (id, span) in r.depends_on.iter().zip(&r.source.depends_on_spans) {
-            if g.node(id.as_str()).is_none() {
+            if g.node(id.as_str()).is_none() && g.labeled(id.as_str()).is_none() {
                 out.push(dangling(r, Code::DanglingDependency, "depends on", id.as_str(), span));
             }
         }

@@ -99,7 +99,7 @@ pub enum ColorChoice {
 #[non_exhaustive]
 pub enum DbCommand {
     /// List the heads.
-    Heads,
+    Heads(HeadsArgs),
     /// List branch points and named branches.
     Branches,
     /// Show the revisions, newest first.
@@ -115,8 +115,8 @@ pub enum DbCommand {
     Status,
     /// Apply revisions up to TARGET (default: every head).
     Upgrade(MoveArgs),
-    /// Revert revisions down to TARGET (`base`, an id, `-1`, `LABEL@base`).
-    Downgrade(MoveArgs),
+    /// Revert revisions down to TARGET (`base`, an id, `-1`, `LABEL@-1`, `LABEL@base`).
+    Downgrade(DowngradeArgs),
     /// Record TARGET's lineage as applied without running anything.
     Stamp(StampArgs),
     /// Settle a revision left `started` or `failed` by a run outside a transaction.
@@ -147,8 +147,9 @@ pub enum DialectArg {
 #[derive(Debug, Args)]
 #[non_exhaustive]
 pub struct MoveArgs {
-    /// The target: head, heads, base, an id or prefix, +N, -N, LABEL@head, LABEL@base. With
-    /// --sql, FROM:TO.
+    /// The target: heads (the default), head, an id or prefix, a branch label, +N, REV+N,
+    /// LABEL@head, LABEL@+N. With --sql, [FROM:]TO (FROM defaults to base; `FROM:` upgrades
+    /// to every head).
     #[arg(value_name = "TARGET", allow_hyphen_values = true)]
     pub target: Option<String>,
     /// Print the SQL script instead of connecting.
@@ -175,12 +176,51 @@ pub struct MoveArgs {
     pub keep_going: bool,
 }
 
+/// `downgrade`: the target is required, as in Alembic.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct DowngradeArgs {
+    /// The target: base, an id or prefix, -N, REV-N, LABEL@base, LABEL@-N, LABEL@REV. With
+    /// --sql, FROM:TO (there is no database to read the current heads from).
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: String,
+    /// Print the SQL script instead of connecting.
+    #[arg(long)]
+    pub sql: bool,
+    /// The dialect of the --sql script (default: from the database URL, else sqlite).
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// Seconds to wait for another process's migration lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub lock_timeout: u64,
+    /// Go on although an applied revision's file changed.
+    #[arg(long)]
+    pub allow_drift: bool,
+}
+
+impl DowngradeArgs {
+    /// The same options in the shape `upgrade` takes.
+    pub(crate) fn as_move(&self) -> MoveArgs {
+        MoveArgs {
+            target: Some(self.target.clone()),
+            sql: self.sql,
+            dialect: self.dialect,
+            lock_timeout: self.lock_timeout,
+            allow_drift: self.allow_drift,
+            each: None,
+            jobs: 1,
+            keep_going: false,
+        }
+    }
+}
+
 /// `stamp`.
 #[derive(Debug, Args)]
 #[non_exhaustive]
 pub struct StampArgs {
-    /// The revision whose lineage to record (or `base`, `heads`).
-    pub target: String,
+    /// The revision(s) whose lineage to record (or `base`, `heads`, `LABEL@head`, `LABEL@base`).
+    #[arg(required = true, num_args = 1..)]
+    pub target: Vec<String>,
     /// Empty the history table first.
     #[arg(long)]
     pub purge: bool,
@@ -207,15 +247,30 @@ pub struct HistoryArgs {
     /// Draw the graph like `git log --graph`.
     #[arg(long)]
     pub graph: bool,
-    /// Only revisions between A and B (`A:B`, `:B`, `A:`), both included.
-    #[arg(short = 'r', long = "rev-range", value_name = "A:B")]
+    /// Only revisions between A and B (`A:B`, `:B`, `A:`), both included; `current` (which
+    /// connects) and relative ends (`-3:current`, `a:+2`) as in Alembic.
+    #[arg(short = 'r', long = "rev-range", value_name = "A:B", allow_hyphen_values = true)]
     pub range: Option<String>,
+    /// Mark the database's current revisions `(current)` (connects).
+    #[arg(short = 'i', long)]
+    pub indicate_current: bool,
+}
+
+/// `heads`.
+#[derive(Debug, Args)]
+#[non_exhaustive]
+pub struct HeadsArgs {
+    /// Leave out heads that other revisions depend on (Alembic's effective heads): the heads an
+    /// upgrade to `heads` leaves as the current heads.
+    #[arg(long)]
+    pub resolve_dependencies: bool,
 }
 
 /// `show`.
 #[derive(Debug, Args)]
 #[non_exhaustive]
 pub struct ShowArgs {
-    /// The revision: an id, a unique prefix, a label, `head`.
+    /// The revision(s): an id, a unique prefix, a label, `head`, `heads`, `LABEL@head`, or
+    /// `current` (connects).
     pub revision: String,
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use migrate_core::{Plan, Resolved, RevisionGraph, RevisionId, Target, parse_target, plan_downgrade, plan_upgrade};
+use migrate_core::{Intent, Node, Plan, Resolved, RevisionGraph, RevisionId, parse_target, plan_downgrade, plan_upgrade};
 use serde_json::json;
 
 use super::args::{CheckArgs, DialectArg, MoveArgs, ResolveArgs, StampArgs};
@@ -52,19 +52,41 @@ fn list(ids: &[RevisionId]) -> String {
     if ids.is_empty() { "base".into() } else { ids.iter().map(RevisionId::as_str).collect::<Vec<_>>().join(", ") }
 }
 
-async fn read_status(inv: &Invocation<'_>, graph: &RevisionGraph) -> Result<Status, Failure> {
+pub(crate) async fn read_status(inv: &Invocation<'_>, graph: &RevisionGraph) -> Result<Status, Failure> {
     let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
     with_database(inv, async |pool| engine::status(pool.as_db(), graph, &opts).await).await
 }
 
-/// `current`: the heads of what is applied.
+/// `current`: what is applied, as Alembic lists it — the tip of each applied branch, a head
+/// that a later applied revision depends on marked `(effective head)`; `-v` in Alembic's
+/// verbose layout under `Current revision(s) for URL:` (password redacted).
 pub(crate) async fn current(inv: &Invocation<'_>) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
     let status = read_status(inv, &graph).await?;
+    let heads: Vec<Node> = status.current.iter().filter_map(|id| graph.node(id.as_str())).collect();
+    let tips = graph.applied_branch_heads(&graph.ancestors(&heads, true));
     if inv.json() {
-        print_json(&json!({ "current": status.current, "ahead": status.ahead }));
-    } else {
-        println!("{}", list(&status.current));
+        let tips: Vec<&str> = tips.iter().map(|&n| graph.revision(n).id.as_str()).collect();
+        print_json(&json!({ "current": status.current, "branch_heads": tips, "ahead": status.ahead }));
+        return Ok(());
+    }
+    if inv.global.verbose > 0 {
+        let url = inv.database_url()?;
+        println!("Current revision(s) for {url}:");
+    }
+    for &n in &tips {
+        if inv.global.verbose > 0 {
+            println!("{}", super::describe::verbose(&graph, n, false));
+        } else {
+            let r = graph.revision(n);
+            println!("{}{}, {}", r.id, super::describe::tags(&graph, n, false), r.message);
+        }
+    }
+    if tips.is_empty() && !inv.global.quiet {
+        println!("base (nothing applied)");
+    }
+    for id in &status.ahead {
+        println!("{id} (not in these files: applied by a newer version)");
     }
     Ok(())
 }
@@ -260,27 +282,38 @@ pub fn print_report(inv: &Invocation<'_>, report: &Report, up: bool) {
     }
 }
 
-/// `--sql [FROM:]TO`: the plan from FROM (default: nothing applied for an upgrade, every head
-/// for a downgrade) to TO, as a script in `--dialect` (else the URL's, else SQLite). No
-/// connection is made; the URL, when one resolves, only names the dialect and MySQL's database.
+/// `--sql [FROM:]TO`: the plan from FROM to TO, as a script in `--dialect` (else the URL's,
+/// else SQLite). No connection is made; the URL, when one resolves, only names the dialect and
+/// MySQL's database. As in Alembic, an upgrade starts from base unless FROM is given (`FROM:`
+/// upgrades to every head), and a downgrade needs FROM:TO: there are no current heads to read.
 fn print_script(inv: &Invocation<'_>, graph: &RevisionGraph, args: &MoveArgs, verb: Verb) -> Result<(), Failure> {
-    let text =
-        args.target.clone().unwrap_or_else(|| if verb == Verb::Upgrade { "heads".into() } else { "base".into() });
+    let text = args.target.clone().unwrap_or_else(|| "heads".into());
     let (from, to) = match text.split_once(':') {
-        Some((from, to)) => (Some(from.to_owned()), to.to_owned()),
+        Some((from, to)) => (Some(from.trim().to_owned()), to.trim().to_owned()),
         None => (None, text),
     };
-    let from = match (from, verb) {
-        (Some(f), _) if !f.is_empty() => graph.resolve(&parse_target(&f)?, &[])?,
-        (_, Verb::Upgrade) => Resolved::Base,
-        (_, Verb::Downgrade) => Resolved::Nodes(graph.heads().to_vec()),
+    let from: Vec<Node> = match (from, verb) {
+        (Some(f), _) if !f.is_empty() => match graph.resolve(&parse_target(&f)?, &[], Intent::Name)? {
+            Resolved::Nodes(nodes) => nodes,
+            Resolved::Branch { at, .. } => at.into_iter().collect(),
+            Resolved::Base => Vec::new(),
+        },
+        (_, Verb::Upgrade) => Vec::new(),
+        (_, Verb::Downgrade) => {
+            return Err(Failure::Usage(format!(
+                "downgrade --sql needs FROM:TO (e.g. `heads:base`, `head:-1`, `{}:base`): with --sql there is no database to read the current heads from",
+                graph.heads().first().map_or("REV".to_owned(), |&h| graph.revision(h).id.to_string())
+            )));
+        }
     };
-    let applied = match &from {
-        Resolved::Nodes(nodes) => graph.ancestors(nodes, true),
-        _ => vec![false; graph.len()],
+    let to = match (to.as_str(), verb) {
+        ("", Verb::Upgrade) => "heads".to_owned(),
+        ("", Verb::Downgrade) => return Err(Failure::Usage("downgrade --sql FROM:TO: TO is missing (e.g. `base`)".into())),
+        _ => to,
     };
-    let to: Target = parse_target(&to)?;
-    let resolved = graph.resolve(&to, &graph.heads_of(&applied))?;
+    let applied = graph.ancestors(&from, true);
+    let intent = if verb == Verb::Upgrade { Intent::Upgrade } else { Intent::Downgrade };
+    let resolved = graph.resolve(&parse_target(&to)?, &from, intent)?;
     let plan: Plan = match verb {
         Verb::Upgrade => plan_upgrade(graph, &applied, &resolved),
         Verb::Downgrade => plan_downgrade(graph, &applied, &resolved),
@@ -309,16 +342,16 @@ fn mysql_database(url: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// `stamp TARGET [--purge]`.
+/// `stamp TARGET... [--purge]`.
 pub(crate) async fn stamp(inv: &Invocation<'_>, args: &StampArgs) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Migrate)?;
-    let target = parse_target(&args.target)?;
+    let targets = args.target.iter().map(|t| parse_target(t)).collect::<Result<Vec<_>, _>>()?;
     let opts = inv.options(DEFAULT_LOCK_TIMEOUT, DriftPolicy::Refuse);
     let report = with_database(inv, async |pool| {
         engine::stamp(
             pool.as_db(),
             &graph,
-            &target,
+            &targets,
             if args.purge { StampMode::Purge } else { StampMode::Update },
             &opts,
         )

@@ -7,12 +7,22 @@ fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<String> {
     nodes.iter().map(|&n| graph.revision(n).id.to_string()).collect()
 }
 
-/// `(head)`, `(branchpoint)`, `(mergepoint)` and the branch labels, as Alembic prints them.
-pub fn tags(graph: &RevisionGraph, node: Node) -> String {
+/// The branch labels, `(head)` (or `(effective head)` for a head other revisions depend on),
+/// `(current)` when `current` says so, `(branchpoint)` and `(mergepoint)`, as Alembic prints
+/// them.
+pub fn tags(graph: &RevisionGraph, node: Node, current: bool) -> String {
     let r = graph.revision(node);
     let mut out = String::new();
-    if graph.children(node).is_empty() {
-        out.push_str(" (head)");
+    if !r.branch_labels.is_empty() {
+        out.push_str(&format!(" ({})", r.branch_labels.join(", ")));
+    }
+    match (graph.children(node).is_empty(), graph.dependents(node).is_empty()) {
+        (true, true) => out.push_str(" (head)"),
+        (true, false) => out.push_str(" (effective head)"),
+        _ => {}
+    }
+    if current {
+        out.push_str(" (current)");
     }
     if graph.children(node).len() > 1 {
         out.push_str(" (branchpoint)");
@@ -20,33 +30,46 @@ pub fn tags(graph: &RevisionGraph, node: Node) -> String {
     if r.is_merge() {
         out.push_str(" (mergepoint)");
     }
-    if !r.branch_labels.is_empty() {
-        out.push_str(&format!(" ({})", r.branch_labels.join(", ")));
-    }
     out
 }
 
 /// `parents -> id (tags), message`.
-pub fn line(graph: &RevisionGraph, node: Node) -> String {
+pub fn line(graph: &RevisionGraph, node: Node, current: bool) -> String {
     let r = graph.revision(node);
     let parents = if r.parents.is_empty() { "<base>".to_owned() } else { ids(graph, graph.parents(node)).join(", ") };
-    format!("{parents} -> {}{}, {}", r.id, tags(graph, node), r.message)
+    let deps = if r.depends_on.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", ids(graph, graph.dependencies(node)).join(", "))
+    };
+    format!("{parents}{deps} -> {}{}, {}", r.id, tags(graph, node, current), r.message)
 }
 
-/// The multi-line form used by `history -v` and `show`.
-pub fn verbose(graph: &RevisionGraph, node: Node) -> String {
+/// The multi-line form of `history -v`, `current -v`, `branches -v` and `show`, in Alembic's
+/// layout (`Rev:`, `Parent:`/`Merges:`, `Also depends on:`, `Branches into:`, `Branch names:`,
+/// `Path:`, then the message and the header), with `(current)` when `current` says so.
+pub fn verbose(graph: &RevisionGraph, node: Node, current: bool) -> String {
     let r = graph.revision(node);
     let list = |v: Vec<String>| if v.is_empty() { "<base>".to_owned() } else { v.join(", ") };
-    let mut out = format!("Rev: {}{}\n", r.id, tags(graph, node));
-    out.push_str(&format!("Parent: {}\n", list(ids(graph, graph.parents(node)))));
-    if !graph.children(node).is_empty() {
-        out.push_str(&format!("Children: {}\n", ids(graph, graph.children(node)).join(", ")));
-    }
-    if !r.branch_labels.is_empty() {
-        out.push_str(&format!("Branch names: {}\n", r.branch_labels.join(", ")));
-    }
+    let parents = list(ids(graph, graph.parents(node)));
+    let mut out = format!(
+        "Rev: {}{}{}{}{}\n",
+        r.id,
+        if graph.children(node).is_empty() { " (head)" } else { "" },
+        if graph.children(node).len() > 1 { " (branchpoint)" } else { "" },
+        if r.is_merge() { " (mergepoint)" } else { "" },
+        if current { " (current)" } else { "" },
+    );
+    out.push_str(&format!("{}: {parents}\n", if r.is_merge() { "Merges" } else { "Parent" }));
     if !r.depends_on.is_empty() {
-        out.push_str(&format!("Depends on: {}\n", ids(graph, graph.dependencies(node)).join(", ")));
+        out.push_str(&format!("Also depends on: {}\n", ids(graph, graph.dependencies(node)).join(", ")));
+    }
+    if graph.children(node).len() > 1 {
+        out.push_str(&format!("Branches into: {}\n", ids(graph, graph.children(node)).join(", ")));
+    }
+    let labels = graph.branch_labels_of(node);
+    if !labels.is_empty() {
+        out.push_str(&format!("Branch names: {}\n", labels.join(", ")));
     }
     if !r.transactional {
         out.push_str("Transaction: false\n");
@@ -55,10 +78,10 @@ pub fn verbose(graph: &RevisionGraph, node: Node) -> String {
         out.push_str("Irreversible: no down section\n");
     }
     out.push_str(&format!("Path: {}\n", r.source.path));
+    out.push_str(&format!("\n    {}\n\n    Revision ID: {}\n    Revises: {parents}\n", r.message, r.id));
     if let Some(created) = &r.created {
-        out.push_str(&format!("Created: {created}\n"));
+        out.push_str(&format!("    Create Date: {created}\n"));
     }
-    out.push_str(&format!("\n    {}\n", r.message));
     out
 }
 

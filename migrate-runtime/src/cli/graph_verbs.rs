@@ -1,10 +1,13 @@
-//! `heads`, `branches`, `history [--graph] [-r A:B] [-v]` and `show REV`: the revisions as
-//! Alembic prints them, or as JSON. No connection is made.
+//! `heads [--resolve-dependencies]`, `branches`, `history [--graph] [-r A:B] [-i]` and
+//! `show REV`: the revisions as Alembic prints them (`-v` for its verbose layout), or as JSON.
+//! No connection is made unless the current heads are asked for (`history -i`, a range or a
+//! `show` naming `current`).
 
-use migrate_core::{Node, Resolved, RevisionGraph, parse_target};
+use migrate_core::{Intent, Node, Resolved, RevisionGraph, history_range, parse_target};
 use serde_json::json;
 
-use super::args::{HistoryArgs, ShowArgs};
+use super::args::{HeadsArgs, HistoryArgs, ShowArgs};
+use super::db_verbs::read_status;
 use super::output::print_json;
 use super::{Failure, GraphUse, Invocation, describe};
 
@@ -13,26 +16,34 @@ use super::{Failure, GraphUse, Invocation, describe};
 /// # Errors
 /// [`Failure::Usage`] when `text` does not parse, resolves to nothing or to several revisions.
 pub fn resolve_one(graph: &RevisionGraph, text: &str) -> Result<Option<Node>, Failure> {
-    match graph.resolve(&parse_target(text)?, &[])? {
+    match graph.resolve(&parse_target(text)?, &[], Intent::Name)? {
         Resolved::Base => Ok(None),
         Resolved::Nodes(nodes) if nodes.len() == 1 => Ok(Some(nodes[0])),
         _ => Err(Failure::Usage(format!("`{text}` does not name a single revision"))),
     }
 }
 
-/// `heads`: the revisions nothing revises.
-pub fn heads(inv: &Invocation<'_>) -> Result<(), Failure> {
+/// The current heads of the database, as nodes of `graph` (connects).
+async fn current_nodes(inv: &Invocation<'_>, graph: &RevisionGraph) -> Result<Vec<Node>, Failure> {
+    let status = read_status(inv, graph).await?;
+    Ok(status.current.iter().filter_map(|id| graph.node(id.as_str())).collect())
+}
+
+/// `heads`: the revisions nothing revises (with `(effective head)` on those that others depend
+/// on); `--resolve-dependencies` leaves those out, as Alembic does.
+pub fn heads(inv: &Invocation<'_>, args: &HeadsArgs) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
+    let heads = if args.resolve_dependencies { graph.real_heads() } else { graph.heads().to_vec() };
     if inv.json() {
-        print_json(&serde_json::Value::Array(graph.heads().iter().map(|&h| describe::json(&graph, h)).collect()));
+        print_json(&serde_json::Value::Array(heads.iter().map(|&h| describe::json(&graph, h)).collect()));
         return Ok(());
     }
-    for &h in graph.heads() {
+    for &h in &heads {
         if inv.global.verbose > 0 {
-            println!("{}", describe::verbose(&graph, h));
+            println!("{}", describe::verbose(&graph, h, false));
         } else {
             let r = graph.revision(h);
-            println!("{}{}, {}", r.id, describe::tags(&graph, h), r.message);
+            println!("{}{}, {}", r.id, describe::tags(&graph, h, false), r.message);
         }
     }
     Ok(())
@@ -44,7 +55,8 @@ fn label_heads(graph: &RevisionGraph, node: Node) -> Vec<String> {
 }
 
 /// `branches`: branch points (revisions with several children) and named branches (branch
-/// labels, with the head each leads to).
+/// labels, with the head each leads to). `-v` prints each branch point in Alembic's verbose
+/// layout and each child with its message.
 pub fn branches(inv: &Invocation<'_>) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
     let points = graph.branch_points();
@@ -68,9 +80,13 @@ pub fn branches(inv: &Invocation<'_>) -> Result<(), Failure> {
         return Ok(());
     }
     for &n in &points {
-        println!("{}", describe::line(&graph, n));
+        if inv.global.verbose > 0 {
+            println!("{}", describe::verbose(&graph, n, false));
+        } else {
+            println!("{}", describe::line(&graph, n, false));
+        }
         for &c in graph.children(n) {
-            println!("    -> {}{}, {}", graph.revision(c).id, describe::tags(&graph, c), graph.revision(c).message);
+            println!("    -> {}{}, {}", graph.revision(c).id, describe::tags(&graph, c, false), graph.revision(c).message);
         }
     }
     for (label, n) in &labeled {
@@ -82,17 +98,28 @@ pub fn branches(inv: &Invocation<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `history`: revisions newest first, Alembic's one-line form, the verbose form (`-v`), or a
-/// drawing of the graph (`--graph`).
-pub fn history(inv: &Invocation<'_>, args: &HistoryArgs) -> Result<(), Failure> {
+/// `history`: revisions newest first in Alembic's order, its one-line form, its verbose form
+/// (`-v`), or a drawing of the graph (`--graph`); `-r LOWER:UPPER` as Alembic reads it
+/// (`current` connects to read the current heads); `-i` marks the current heads.
+pub async fn history(inv: &Invocation<'_>, args: &HistoryArgs) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
-    let shown = match &args.range {
-        Some(range) => in_range(&graph, range)?,
-        None => vec![true; graph.len()],
-    };
-    let rows: Vec<Node> = graph.topological_order().iter().rev().copied().filter(|&n| shown[n]).collect();
+    let wants_current = args.indicate_current || args.range.as_deref().is_some_and(|r| r.contains("current"));
+    let current = if wants_current { Some(current_nodes(inv, &graph).await?) } else { None };
+    let rows = history_range(&graph, args.range.as_deref().unwrap_or(":"), current.as_deref())
+        .map_err(|e| Failure::Usage(format!("-r: {e}")))?;
+    let is_current = |n: Node| args.indicate_current && current.as_ref().is_some_and(|c| c.contains(&n));
     if inv.json() {
-        print_json(&serde_json::Value::Array(rows.iter().map(|&n| describe::json(&graph, n)).collect()));
+        print_json(&serde_json::Value::Array(
+            rows.iter()
+                .map(|&n| {
+                    let mut v = describe::json(&graph, n);
+                    if args.indicate_current {
+                        v["current"] = is_current(n).into();
+                    }
+                    v
+                })
+                .collect(),
+        ));
         return Ok(());
     }
     let mut out = String::new();
@@ -108,7 +135,8 @@ pub fn history(inv: &Invocation<'_>, args: &HistoryArgs) -> Result<(), Failure> 
                 Some(i) => {
                     let n = rows[i];
                     let r = graph.revision(n);
-                    out.push_str(&format!("{} {}{} {}\n", line.art, r.id, describe::tags(&graph, n), r.message));
+                    let tags = describe::tags(&graph, n, is_current(n));
+                    out.push_str(&format!("{} {}{tags} {}\n", line.art, r.id, r.message));
                 }
                 None => out.push_str(&format!("{}\n", line.art)),
             }
@@ -116,9 +144,9 @@ pub fn history(inv: &Invocation<'_>, args: &HistoryArgs) -> Result<(), Failure> 
     } else {
         for &n in &rows {
             if inv.global.verbose > 0 {
-                out.push_str(&describe::verbose(&graph, n));
+                out.push_str(&describe::verbose(&graph, n, is_current(n)));
             } else {
-                out.push_str(&describe::line(&graph, n));
+                out.push_str(&describe::line(&graph, n, is_current(n)));
             }
             out.push('\n');
         }
@@ -127,45 +155,45 @@ pub fn history(inv: &Invocation<'_>, args: &HistoryArgs) -> Result<(), Failure> 
     Ok(())
 }
 
-/// The revisions from A to B (`A:B`, `:B`, `A:`), both included: descendants of A that are
-/// ancestors of B.
-fn in_range(graph: &RevisionGraph, range: &str) -> Result<Vec<bool>, Failure> {
-    let (from, to) =
-        range.split_once(':').ok_or_else(|| Failure::Usage(format!("-r `{range}`: expected A:B, :B or A:")))?;
-    let nodes = |text: &str, empty: Resolved| -> Result<Resolved, Failure> {
-        if text.is_empty() { Ok(empty) } else { Ok(graph.resolve(&parse_target(text)?, &[])?) }
-    };
-    let lower = match nodes(from, Resolved::Base)? {
-        Resolved::Base => vec![true; graph.len()],
-        Resolved::Nodes(n) => graph.descendants(&n, false),
-        Resolved::LabelBase(n) => graph.descendants(&[n], false),
-    };
-    let upper = match nodes(to, Resolved::Nodes(graph.heads().to_vec()))? {
-        Resolved::Base => vec![false; graph.len()],
-        Resolved::Nodes(n) => graph.ancestors(&n, false),
-        Resolved::LabelBase(n) => graph.ancestors(&[n], false),
-    };
-    Ok(lower.iter().zip(&upper).map(|(a, b)| *a && *b).collect())
-}
-
-/// `show REV`: one revision in full, SQL included.
-pub fn show(inv: &Invocation<'_>, args: &ShowArgs) -> Result<(), Failure> {
+/// `show REV`: each revision REV names (`head`, `heads`, an id, a label, `LABEL@head`, and
+/// `current`, which connects), in Alembic's verbose layout with its SQL.
+pub async fn show(inv: &Invocation<'_>, args: &ShowArgs) -> Result<(), Failure> {
     let graph = inv.revisions.graph(GraphUse::Read)?;
-    let node = resolve_one(&graph, &args.revision)?.ok_or_else(|| Failure::Usage("`base` is not a revision".into()))?;
-    let r = graph.revision(node);
+    let target = parse_target(&args.revision)?;
+    let current = if args.revision.trim() == "current" { current_nodes(inv, &graph).await? } else { Vec::new() };
+    let nodes = match graph.resolve(&target, &current, Intent::Name)? {
+        Resolved::Nodes(nodes) if !nodes.is_empty() => nodes,
+        _ if args.revision.trim() == "current" => {
+            return Err(Failure::Problem("nothing is applied: there is no current revision to show".into()));
+        }
+        _ => return Err(Failure::Usage(format!("`{}` names no revision (base is not one)", args.revision))),
+    };
     if inv.json() {
-        let mut value = describe::json(&graph, node);
-        value["up"] = r.up.sql.clone().into();
-        value["down"] = r.down.as_ref().map(|d| d.sql.clone()).into();
-        print_json(&value);
+        let docs: Vec<serde_json::Value> = nodes
+            .iter()
+            .map(|&node| {
+                let r = graph.revision(node);
+                let mut value = describe::json(&graph, node);
+                value["up"] = r.up.sql.clone().into();
+                value["down"] = r.down.as_ref().map(|d| d.sql.clone()).into();
+                value
+            })
+            .collect();
+        print_json(&if docs.len() == 1 { docs[0].clone() } else { serde_json::Value::Array(docs) });
         return Ok(());
     }
-    print!("{}", describe::verbose(&graph, node));
-    println!("Checksum: {}\n", r.checksum);
-    println!("-- migrate:up (line {})\n{}", r.up.first_line, r.up.sql.trim_end());
-    match &r.down {
-        Some(d) => println!("\n-- migrate:down (line {})\n{}", d.first_line, d.sql.trim_end()),
-        None => println!("\n(no down section: this revision cannot be downgraded)"),
+    for (i, &node) in nodes.iter().enumerate() {
+        let r = graph.revision(node);
+        if i > 0 {
+            println!();
+        }
+        print!("{}", describe::verbose(&graph, node, current.contains(&node)));
+        println!("    Checksum: {}\n", r.checksum);
+        println!("-- migrate:up (line {})\n{}", r.up.first_line, r.up.sql.trim_end());
+        match &r.down {
+            Some(d) => println!("\n-- migrate:down (line {})\n{}", d.first_line, d.sql.trim_end()),
+            None => println!("\n(no down section: this revision cannot be downgraded)"),
+        }
     }
     Ok(())
 }

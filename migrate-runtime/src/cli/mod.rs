@@ -125,15 +125,15 @@ impl Invocation<'_> {
 /// to date.
 pub async fn run(inv: &Invocation<'_>, command: &DbCommand) -> Result<(), Failure> {
     match command {
-        DbCommand::Heads => graph_verbs::heads(inv),
+        DbCommand::Heads(args) => graph_verbs::heads(inv, args),
         DbCommand::Branches => graph_verbs::branches(inv),
-        DbCommand::History(args) => graph_verbs::history(inv, args),
-        DbCommand::Show(args) => graph_verbs::show(inv, args),
+        DbCommand::History(args) => graph_verbs::history(inv, args).await,
+        DbCommand::Show(args) => graph_verbs::show(inv, args).await,
         DbCommand::Check(args) => db_verbs::check(inv, args).await,
         DbCommand::Current => db_verbs::current(inv).await,
         DbCommand::Status => db_verbs::status(inv).await,
         DbCommand::Upgrade(args) => db_verbs::migrate(inv, args, db_verbs::Verb::Upgrade).await,
-        DbCommand::Downgrade(args) => db_verbs::migrate(inv, args, db_verbs::Verb::Downgrade).await,
+        DbCommand::Downgrade(args) => db_verbs::migrate(inv, &args.as_move(), db_verbs::Verb::Downgrade).await,
         DbCommand::Stamp(args) => db_verbs::stamp(inv, args).await,
         DbCommand::Resolve(args) => db_verbs::resolve(inv, args).await,
     }

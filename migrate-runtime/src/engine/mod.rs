@@ -10,7 +10,7 @@ mod transaction;
 
 use std::time::Duration;
 
-use migrate_core::{Node, Plan, RevisionGraph, RevisionId, Target, plan_downgrade, plan_upgrade};
+use migrate_core::{Intent, Node, Plan, RevisionGraph, RevisionId, Target, plan_downgrade, plan_upgrade};
 
 use crate::backend::{Conn, DbPool};
 use crate::dialect::{Dialect, SqlText as _};
@@ -287,7 +287,8 @@ fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateErr
 
 fn make_plan(graph: &RevisionGraph, rows: &[HistoryRow], target: &Target, verb: Verb) -> Result<Plan, MigrateError> {
     let applied = applied_set(graph, rows);
-    let resolved = graph.resolve(target, &graph.heads_of(&applied))?;
+    let intent = if verb == Verb::Upgrade { Intent::Upgrade } else { Intent::Downgrade };
+    let resolved = graph.resolve(target, &graph.heads_of(&applied), intent)?;
     Ok(match verb {
         Verb::Upgrade => plan_upgrade(graph, &applied, &resolved)?,
         Verb::Downgrade => plan_downgrade(graph, &applied, &resolved)?,
@@ -330,7 +331,7 @@ async fn migrate(
 ) -> Result<Report, MigrateError> {
     let mut conn = open(pool, options).await?;
     let fast = verb == Verb::Upgrade
-        && (*target == Target::Heads || (*target == Target::Head && graph.heads().len() == 1))
+        && (*target == Target::HEADS || (*target == Target::HEAD && graph.heads().len() == 1))
         && !graph.is_empty();
     let expected = fast.then(|| Expected::of_graph(graph));
     if let Some(expected) = &expected {
@@ -367,7 +368,7 @@ pub(crate) async fn upgrade_embedded<'g>(
     if let Some(report) = fast_path(&mut conn, &expected, options).await? {
         return Ok(report);
     }
-    after_fast_path(conn, pool, graph()?, &Target::Heads, options, Verb::Upgrade, Some(expected)).await
+    after_fast_path(conn, pool, graph()?, &Target::HEADS, options, Verb::Upgrade, Some(expected)).await
 }
 
 /// Everything after a fast path that did not answer (`expected` is `Some` when it ran: the

@@ -1,7 +1,7 @@
 //! The bookkeeping: reading the history, creating the tables, writing the summary, and the
 //! verbs that only record (`stamp`, `resolve`) or only read (`history`).
 
-use migrate_core::{Resolved, RevisionGraph, Target, plan_stamp};
+use migrate_core::{Intent, Resolved, RevisionGraph, Target, plan_stamp};
 
 use super::transaction::{begin_with, send_or_roll_back};
 use super::{Options, Report, heads, locked_session, open};
@@ -82,7 +82,7 @@ pub(crate) async fn write_summary(
 pub async fn stamp(
     pool: DbPool<'_>,
     graph: &RevisionGraph,
-    target: &Target,
+    targets: &[Target],
     mode: super::StampMode,
     options: &Options,
 ) -> Result<Report, MigrateError> {
@@ -93,7 +93,9 @@ pub async fn stamp(
     let purge = mode == super::StampMode::Purge;
     let rows = if purge { Vec::new() } else { before };
     let applied = applied_set(graph, &rows);
-    let resolved: Resolved = graph.resolve(target, &graph.heads_of(&applied))?;
+    let current = graph.heads_of(&applied);
+    let resolved: Vec<Resolved> =
+        targets.iter().map(|t| graph.resolve(t, &current, Intent::Name)).collect::<Result<_, _>>()?;
     let after = plan_stamp(graph, &applied, &resolved);
     let mut sql = String::new();
     if purge {
