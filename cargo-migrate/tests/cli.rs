@@ -172,12 +172,12 @@ fn history_graph_shows_branches_and_merges() {
     let graph = pkg.ok(&["history", "--graph"]);
     assert_eq!(
         graph,
-        "* d4 (head) (mergepoint) create t_d4\n|\\\n| * c3 create t_c3\n* | b2 create t_b2\n|/\n* a1 (branchpoint) create t_a1\n"
+        "* d4 (head) (mergepoint) create t_d4\n|\\\n* | b2 create t_b2\n| * c3 create t_c3\n|/\n* a1 (branchpoint) create t_a1\n"
     );
     let plain = pkg.ok(&["history"]);
     assert_eq!(
         plain,
-        "b2, c3 -> d4 (head) (mergepoint), create t_d4\na1 -> c3, create t_c3\na1 -> b2, create t_b2\n<base> -> a1 (branchpoint), create t_a1\n"
+        "b2, c3 -> d4 (head) (mergepoint), create t_d4\na1 -> b2, create t_b2\na1 -> c3, create t_c3\n<base> -> a1 (branchpoint), create t_a1\n"
     );
     assert_eq!(
         pkg.ok(&["history", "-r", "b2:"]),
@@ -185,7 +185,7 @@ fn history_graph_shows_branches_and_merges() {
     );
     assert_eq!(pkg.ok(&["history", "-r", ":c"]), "a1 -> c3, create t_c3\n<base> -> a1 (branchpoint), create t_a1\n");
     let verbose = pkg.ok(&["history", "-v", "-r", "d4:d4"]);
-    assert!(verbose.starts_with("Rev: d4 (head) (mergepoint)\nParent: b2, c3\n"), "{verbose}");
+    assert!(verbose.starts_with("Rev: d4 (head) (mergepoint)\nMerges: b2, c3\n"), "{verbose}");
     let json: serde_json::Value = serde_json::from_str(&pkg.ok(&["history", "--format", "json"])).expect("json");
     assert_eq!(json.as_array().map(Vec::len), Some(4));
     let branches = pkg.ok(&["branches"]);
@@ -325,4 +325,118 @@ fn errors_have_one_prefix_and_are_json_with_format_json() {
     let usage = pkg.run(&["new", "-m", " ", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&usage.stdout).expect("json");
     assert_eq!((json["error"]["code"].as_str(), usage.status.code()), (Some("usage"), Some(2)));
+}
+
+/// The revisions of a script, in the order it runs them (`-- upgrade ID:` / `-- downgrade ID:`).
+fn script_steps(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .filter_map(|l| l.strip_prefix("-- upgrade ").or_else(|| l.strip_prefix("-- downgrade ")))
+        .filter_map(|l| l.split(':').next().map(str::to_owned))
+        .collect()
+}
+
+/// Two labeled branches, one depending on the other, and a third growing from the first:
+/// `a1 ─ a2 (alpha)`, `a1 ─ c1 (gamma)`, `b1 (beta) ─ b2 (depends on a2) ─ b3`.
+fn alembic_pkg() -> Pkg {
+    let pkg = Pkg::initialised();
+    let specs = [
+        Spec::new("a1", &[]),
+        Spec::new("a2", &["a1"]).header("-- branch-labels: alpha"),
+        Spec::new("c1", &["a1"]).header("-- branch-labels: gamma"),
+        Spec::new("b1", &[]).header("-- branch-labels: beta"),
+        Spec::new("b2", &["b1"]).header("-- depends-on: a2"),
+        Spec::new("b3", &["b2"]),
+    ];
+    write_folder(&pkg.path().join("migrations"), &specs).expect("write");
+    pkg.ok(&["check"]);
+    pkg
+}
+
+#[test]
+fn alembic_offline_verbs_and_options() {
+    let pkg = alembic_pkg();
+    // heads: a head another revision depends on is an effective head; --resolve-dependencies drops it.
+    let heads = pkg.ok(&["heads"]);
+    assert!(heads.contains("a2 (alpha) (effective head), create t_a2\n"), "{heads}");
+    assert!(heads.contains("b3 (beta) (head), create t_b3\n"), "{heads}");
+    let real = pkg.ok(&["heads", "--resolve-dependencies"]);
+    assert!(!real.contains("a2") && real.contains("b3") && real.contains("c1"), "{real}");
+    // branches -v: the branch point in Alembic's verbose layout, then its children.
+    let branches = pkg.ok(&["branches", "--verbose"]);
+    assert!(branches.starts_with("Rev: a1 (branchpoint)\nParent: <base>\nBranches into: a2, c1\n"), "{branches}");
+    assert!(branches.contains("    -> a2 (alpha) (effective head), create t_a2\n"), "{branches}");
+    // history -v: Alembic's layout.
+    let verbose = pkg.ok(&["history", "--verbose", "-r", "b2:b2"]);
+    assert!(
+        verbose.starts_with("Rev: b2\nParent: b1\nAlso depends on: a2\nBranch names: beta\nPath: migrations/"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("\n    create t_b2\n\n    Revision ID: b2\n    Revises: b1\n    Create Date: "),
+        "{verbose}"
+    );
+    // history ranges with relative and labeled ends.
+    let next = pkg.ok(&["history", "-r", "b1:+1"]);
+    assert!(next.starts_with("b1 (a2) -> b2 (beta), create t_b2\n") && next.lines().count() == 2, "{next}");
+    assert!(pkg.fails(&["history", "-r", "a1:+1"], 2).contains("it branches into a2, c1"));
+    let beta = pkg.ok(&["history", "-r", "beta@base:"]);
+    // As in Alembic, the branch's heads and everything they need (b2 depends on a2).
+    let listed: Vec<&str> = beta.lines().filter_map(|l| l.split(" -> ").nth(1)).map(|l| &l[..2]).collect();
+    assert_eq!(listed, ["b3", "b2", "b1", "a2", "a1"], "{beta}");
+    // show: one revision per name; head is ambiguous with several heads, LABEL@head is not.
+    assert!(pkg.ok(&["show", "alpha@head"]).starts_with("Rev: a2 (head)\n"));
+    assert!(pkg.fails(&["show", "head"], 2).contains("`head` is ambiguous"));
+    let both = pkg.ok(&["show", "heads"]);
+    assert!(both.contains("Rev: b3") && both.contains("Rev: c1") && !both.contains("Rev: a2"), "{both}");
+    // upgrade --sql: from base by default, FROM: to every head, LABEL@+N along the branch.
+    assert_eq!(script_steps(&pkg.ok(&["upgrade", "--sql", "beta@head"])), ["a1", "a2", "b1", "b2", "b3"]);
+    assert_eq!(script_steps(&pkg.ok(&["upgrade", "--sql", "a2:"])), ["b1", "b2", "b3", "c1"]);
+    assert_eq!(script_steps(&pkg.ok(&["upgrade", "--sql", "gamma@+1"])), ["a1"]);
+    assert_eq!(script_steps(&pkg.ok(&["upgrade", "--sql", "a1:gamma@+1"])), ["c1"]);
+    // downgrade --sql needs FROM:TO; -1 on a branch removes what depends on it too.
+    assert!(pkg.fails(&["downgrade", "--sql", "base"], 2).contains("downgrade --sql needs FROM:TO"));
+    assert_eq!(script_steps(&pkg.ok(&["downgrade", "--sql", "b3:alpha@-1"])), ["b3", "b2", "a2"]);
+    assert_eq!(script_steps(&pkg.ok(&["downgrade", "--sql", "b3:beta@base"])), ["b3", "b2", "b1"]);
+    let nothing = pkg.fails(&["downgrade", "--sql", "b3:a2"], 1);
+    assert!(nothing.contains("nothing applied is above it"), "{nothing}");
+    // A bare downgrade says what it takes.
+    let bare = pkg.fails(&["downgrade"], 2);
+    assert!(bare.contains("<TARGET>") && bare.contains("Usage:"), "{bare}");
+    let help = pkg.ok(&["downgrade", "--help"]);
+    assert!(help.contains("base, an id or prefix, -N, REV-N, LABEL@base, LABEL@-N, LABEL@REV"), "{help}");
+}
+
+#[test]
+fn alembic_database_verbs_and_options_on_sqlite() {
+    let pkg = alembic_pkg();
+    let db = ["--database-url", "sqlite://dev.db"];
+    let with = |args: &[&'static str]| -> Vec<&'static str> { [args, &db[..]].concat() };
+    pkg.ok(&with(&["upgrade", "beta@head", "-q"]));
+    // The history table holds one head, b3; `current` lists each applied branch's tip as Alembic does.
+    let current = pkg.ok(&with(&["current"]));
+    assert_eq!(current, "a2 (alpha) (effective head), create t_a2\nb3 (beta) (head), create t_b3\n");
+    let verbose = pkg.ok(&with(&["current", "--verbose"]));
+    assert!(
+        verbose.starts_with("Current revision(s) for sqlite://") && verbose.contains(":\nRev: a2 (head)\n"),
+        "{verbose}"
+    );
+    let marked = pkg.ok(&with(&["history", "-i"]));
+    assert!(marked.contains("b2 -> b3 (beta) (head) (current), create t_b3\n"), "{marked}");
+    assert_eq!(marked.matches("(current)").count(), 1, "{marked}");
+    assert_eq!(pkg.ok(&with(&["history", "-r", "current:"])).lines().count(), 1);
+    assert_eq!(pkg.ok(&with(&["history", "-r", "-2:current"])).lines().count(), 3, "b1, b2, b3");
+    assert!(pkg.ok(&with(&["show", "current"])).starts_with("Rev: b3 (head) (current)\n"));
+    // upgrade LABEL@+1 walks that branch from what is applied on it.
+    let up = pkg.ok(&with(&["upgrade", "gamma@+1"]));
+    assert!(up.contains("1 revision(s)"), "{up}");
+    // downgrade LABEL@-1 removes one step of that branch and what depends on it.
+    pkg.ok(&with(&["downgrade", "alpha@-1", "-q"]));
+    let after = pkg.ok(&with(&["current"]));
+    assert_eq!(after, "c1 (gamma) (head), create t_c1\nb1 (beta), create t_b1\n");
+    // stamp to a revision: the heads sharing its lineage move to it.
+    pkg.ok(&with(&["stamp", "b3"]));
+    pkg.ok(&with(&["stamp", "b1"]));
+    assert!(pkg.ok(&with(&["current"])).contains("b1 (beta), create t_b1\n"));
+    assert!(pkg.fails(&with(&["show", "zz"]), 2).contains("no revision or branch label matches `zz`"));
 }

@@ -33,8 +33,8 @@ pub struct Plan {
 /// Why a plan cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    /// The downgrade target is not applied, nor below anything applied.
-    #[error("cannot downgrade to `{target}`: it is not applied (current: {current})")]
+    /// The downgrade target is not applied, or nothing applied is above it.
+    #[error("cannot downgrade to `{target}`: it is not applied, or nothing applied is above it (current: {current})")]
     NotApplied {
         /// The target id.
         target: String,

@@ -329,9 +329,9 @@ impl RevisionGraph {
             (Intent::Upgrade | Intent::Name, Symbol::Current) => Err(too_far(
                 "an upgrade steps forward from the current heads; use +N, or REV-N to name a revision".into(),
             )),
-            (Intent::Downgrade, Symbol::Current) if steps >= 0 => {
-                Err(too_far("a downgrade steps back from the current heads; use -N, or REV+N to name a revision".into()))
-            }
+            (Intent::Downgrade, Symbol::Current) if steps >= 0 => Err(too_far(
+                "a downgrade steps back from the current heads; use -N, or REV+N to name a revision".into(),
+            )),
             (Intent::Downgrade, Symbol::Current) => {
                 let (from, scope) = match branch {
                     Some(b) => (self.current_on_branch(current, b, &text)?, b),
@@ -384,7 +384,11 @@ impl RevisionGraph {
         match symbol {
             Symbol::Base | Symbol::Current => Ok(None),
             Symbol::Head | Symbol::Heads => {
-                let heads = if *symbol == Symbol::Heads && branch.is_none() { self.real_heads() } else { self.heads_on(branch) };
+                let heads = if *symbol == Symbol::Heads && branch.is_none() {
+                    self.real_heads()
+                } else {
+                    self.heads_on(branch)
+                };
                 match heads.as_slice() {
                     [] => Ok(None),
                     [one] => Ok(Some(*one)),
@@ -420,8 +424,10 @@ impl RevisionGraph {
         if starts.is_empty() {
             // The branch's head is not current: start from the tip of what is applied on it.
             let applied = self.ancestors(current, true);
-            let on: Vec<Node> = (0..self.len()).filter(|&n| applied[n] && self.shares_lineage(n, &[b], false)).collect();
-            starts = on.iter().copied().filter(|&n| !on.iter().any(|&o| self.normalized_down(o).contains(&n))).collect();
+            let on: Vec<Node> =
+                (0..self.len()).filter(|&n| applied[n] && self.shares_lineage(n, &[b], false)).collect();
+            starts =
+                on.iter().copied().filter(|&n| !on.iter().any(|&o| self.normalized_down(o).contains(&n))).collect();
         }
         match starts.as_slice() {
             [] => Ok(None),
@@ -437,7 +443,8 @@ impl RevisionGraph {
             // Every head of the branch depends on a current head: look among what is applied.
             let applied = self.ancestors(current, true);
             let tops = (0..self.len()).filter(|&n| {
-                applied[n] && !self.descendants(&[n], false).iter().enumerate().any(|(d, &is)| is && d != n && applied[d])
+                applied[n]
+                    && !self.descendants(&[n], false).iter().enumerate().any(|(d, &is)| is && d != n && applied[d])
             });
             on = tops.filter(|&n| self.shares_lineage(n, &[branch], false)).collect();
         }

@@ -284,7 +284,11 @@ fn other(g: &RevisionGraph, case: &Value, current: &[Node]) -> Outcome {
         "_all_down_revisions" => {
             let n = node(g, case["target"].as_str().expect("target"))?;
             let mut down: Vec<Node> = Vec::new();
-            g.parents(n).iter().chain(g.dependencies(n)).for_each(|&d| if !down.contains(&d) { down.push(d) });
+            g.parents(n).iter().chain(g.dependencies(n)).for_each(|&d| {
+                if !down.contains(&d) {
+                    down.push(d)
+                }
+            });
             revisions(down)
         }
         "_normalized_down_revisions" => revisions(g.normalized_down(node(g, case["target"].as_str().expect("t"))?)),

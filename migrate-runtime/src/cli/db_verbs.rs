@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use migrate_core::{Intent, Node, Plan, Resolved, RevisionGraph, RevisionId, parse_target, plan_downgrade, plan_upgrade};
+use migrate_core::{
+    Intent, Node, Plan, Resolved, RevisionGraph, RevisionId, parse_target, plan_downgrade, plan_upgrade,
+};
 use serde_json::json;
 
 use super::args::{CheckArgs, DialectArg, MoveArgs, ResolveArgs, StampArgs};
@@ -308,7 +310,9 @@ fn print_script(inv: &Invocation<'_>, graph: &RevisionGraph, args: &MoveArgs, ve
     };
     let to = match (to.as_str(), verb) {
         ("", Verb::Upgrade) => "heads".to_owned(),
-        ("", Verb::Downgrade) => return Err(Failure::Usage("downgrade --sql FROM:TO: TO is missing (e.g. `base`)".into())),
+        ("", Verb::Downgrade) => {
+            return Err(Failure::Usage("downgrade --sql FROM:TO: TO is missing (e.g. `base`)".into()));
+        }
         _ => to,
     };
     let applied = graph.ancestors(&from, true);

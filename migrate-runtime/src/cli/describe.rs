@@ -13,8 +13,9 @@ fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<String> {
 pub fn tags(graph: &RevisionGraph, node: Node, current: bool) -> String {
     let r = graph.revision(node);
     let mut out = String::new();
-    if !r.branch_labels.is_empty() {
-        out.push_str(&format!(" ({})", r.branch_labels.join(", ")));
+    let labels = graph.branch_labels_of(node);
+    if !labels.is_empty() {
+        out.push_str(&format!(" ({})", labels.join(", ")));
     }
     match (graph.children(node).is_empty(), graph.dependents(node).is_empty()) {
         (true, true) => out.push_str(" (head)"),

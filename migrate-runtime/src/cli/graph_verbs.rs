@@ -86,7 +86,12 @@ pub fn branches(inv: &Invocation<'_>) -> Result<(), Failure> {
             println!("{}", describe::line(&graph, n, false));
         }
         for &c in graph.children(n) {
-            println!("    -> {}{}, {}", graph.revision(c).id, describe::tags(&graph, c, false), graph.revision(c).message);
+            println!(
+                "    -> {}{}, {}",
+                graph.revision(c).id,
+                describe::tags(&graph, c, false),
+                graph.revision(c).message
+            );
         }
     }
     for (label, n) in &labeled {
