@@ -21,7 +21,11 @@ async fn runner_moves_stamps_and_resolves_with_typed_options() {
     assert_eq!(report.after, ["a1"]);
     let report = runner.upgrade_to(&pool, "c3").await.expect("upgrade to c3");
     assert_eq!(report.steps.iter().map(|s| s.revision.as_str()).collect::<Vec<_>>(), ["b2", "c3"], "c3 depends on b2");
-    let report = runner.downgrade(&pool, "b2").await.expect("downgrade");
+    // As in Alembic, c3 only depends on b2: nothing above b2 is to remove, so b2 is refused as a
+    // destination, and -1 walks c3 down to a1 on c3's own branch.
+    let err = runner.downgrade(&pool, "b2").await.expect_err("nothing above b2");
+    assert!(err.to_string().contains("nothing applied is above it"), "{err}");
+    let report = runner.downgrade(&pool, "-1").await.expect("downgrade");
     assert_eq!(report.after, ["b2"], "c3 reverted: {report:?}");
     let report = VALID.upgrade(&pool).await.expect("upgrade");
     assert_eq!(report.after, ["d4"]);
