@@ -415,7 +415,7 @@ fn alembic_database_verbs_and_options_on_sqlite() {
     pkg.ok(&with(&["upgrade", "beta@head", "-q"]));
     // The history table holds one head, b3; `current` lists each applied branch's tip as Alembic does.
     let current = pkg.ok(&with(&["current"]));
-    assert_eq!(current, "a2 (alpha) (effective head), create t_a2\nb3 (beta) (head), create t_b3\n");
+    assert_eq!(current, "a2 (effective head)\nb3 (head)\n");
     let verbose = pkg.ok(&with(&["current", "--verbose"]));
     assert!(
         verbose.starts_with("Current revision(s) for sqlite://") && verbose.contains(":\nRev: a2 (head)\n"),
@@ -433,10 +433,10 @@ fn alembic_database_verbs_and_options_on_sqlite() {
     // downgrade LABEL@-1 removes one step of that branch and what depends on it.
     pkg.ok(&with(&["downgrade", "alpha@-1", "-q"]));
     let after = pkg.ok(&with(&["current"]));
-    assert_eq!(after, "c1 (gamma) (head), create t_c1\nb1 (beta), create t_b1\n");
+    assert_eq!(after, "c1 (head)\nb1\n");
     // stamp to a revision: the heads sharing its lineage move to it.
     pkg.ok(&with(&["stamp", "b3"]));
     pkg.ok(&with(&["stamp", "b1"]));
-    assert!(pkg.ok(&with(&["current"])).contains("b1 (beta), create t_b1\n"));
+    assert_eq!(pkg.ok(&with(&["current"])), "c1 (head)\nb1\n");
     assert!(pkg.fails(&with(&["show", "zz"]), 2).contains("no revision or branch label matches `zz`"));
 }

@@ -31,7 +31,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let lock = &config.lock;
     // What the boot fast path compares, computed here once instead of at every boot.
     let digest = migrate_core::applied_history_digest(&graph);
-    let heads = graph.heads().iter().map(|&n| graph.revision(n).id.as_str()).collect::<Vec<_>>().join(",");
+    let heads = graph.real_heads().iter().map(|&n| graph.revision(n).id.as_str()).collect::<Vec<_>>().join(",");
     let transaction = &config.transaction;
     let database_url =
         config.database_url.as_deref().map(|u| migrate_core::anchor_sqlite_url(u, &root)).unwrap_or_default();

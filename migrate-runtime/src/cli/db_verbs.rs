@@ -80,8 +80,7 @@ pub(crate) async fn current(inv: &Invocation<'_>) -> Result<(), Failure> {
         if inv.global.verbose > 0 {
             println!("{}", super::describe::verbose(&graph, n, false));
         } else {
-            let r = graph.revision(n);
-            println!("{}{}, {}", r.id, super::describe::tags(&graph, n, false), r.message);
+            println!("{}", super::describe::bare(&graph, n));
         }
     }
     if tips.is_empty() && !inv.global.quiet {

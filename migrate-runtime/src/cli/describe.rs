@@ -34,6 +34,24 @@ pub fn tags(graph: &RevisionGraph, node: Node, current: bool) -> String {
     out
 }
 
+/// `id` and its head and tree marks, without labels or message: Alembic's `current` line.
+pub fn bare(graph: &RevisionGraph, node: Node) -> String {
+    let r = graph.revision(node);
+    let mut out = r.id.to_string();
+    match (graph.children(node).is_empty(), graph.dependents(node).is_empty()) {
+        (true, true) => out.push_str(" (head)"),
+        (true, false) => out.push_str(" (effective head)"),
+        _ => {}
+    }
+    if graph.children(node).len() > 1 {
+        out.push_str(" (branchpoint)");
+    }
+    if r.is_merge() {
+        out.push_str(" (mergepoint)");
+    }
+    out
+}
+
 /// `parents -> id (tags), message`.
 pub fn line(graph: &RevisionGraph, node: Node, current: bool) -> String {
     let r = graph.revision(node);

@@ -75,7 +75,10 @@ pub(crate) async fn write_summary(
     Ok(rows)
 }
 
-/// Sets the recorded state to `target`'s lineage without running anything.
+/// Stamps `targets` without running anything, as Alembic's `stamp`: the current heads sharing a
+/// target's lineage move to it (`base` removes them), a target on a branch with nothing applied
+/// is added, and the history then records the new heads' lineage. With [`StampMode::Purge`](super::StampMode::Purge) the
+/// history is emptied first.
 ///
 /// # Errors
 /// A target that does not resolve; the lock or a database error.

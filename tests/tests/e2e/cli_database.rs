@@ -37,7 +37,7 @@ async fn every_database_verb_on_every_database() {
         assert_eq!(ok(&bin, p, &db, &["current"]), "b10\n");
         ok(&bin, p, &db, &["upgrade", "+1"]);
         ok(&bin, p, &db, &["upgrade", "side@head"]);
-        assert_eq!(ok(&bin, p, &db, &["current"]), "f0\n", "{d}");
+        assert_eq!(ok(&bin, p, &db, &["current"]), "f0 (head)\n", "{d}");
         assert!(ok(&bin, p, &db, &["check", "--pending"]).contains("up to date"));
         ok(&bin, p, &db, &["downgrade", "-1"]);
         let pending = run(&bin, p, &db.url, &["check", "--pending"]);

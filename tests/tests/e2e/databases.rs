@@ -58,10 +58,14 @@ async fn targets_on_a_graph_with_a_branch_and_a_merge() {
         assert_eq!(ids(&up(&db, &g, "side@head").await.expect("label head")), ["d0", "m0", "f0"], "{d}");
         let full = db.schema().await;
         assert_eq!(ids(&down(&db, &g, "-1").await.expect("-1")), ["f0"], "{d}");
-        assert_eq!(ids(&down(&db, &g, "side@base").await.expect("label base")), ["m0", "d0"], "{d}");
-        assert_eq!(db.history(TABLE).await, ["a0:applied", "b10:applied", "b20:applied"], "{d}");
+        // As in Alembic, LABEL@base goes below the branch's base: a0, which both lines grow from.
+        let all = ["m0", "b20", "b10", "d0", "a0"];
+        assert_eq!(ids(&down(&db, &g, "side@base").await.expect("label base")), all, "{d}");
+        assert!(db.history(TABLE).await.is_empty(), "{d}");
         let err = down(&db, &g, "+1").await.expect_err("+1 is not a downgrade target");
         assert!(matches!(err, MigrateError::Plan(_) | MigrateError::Target(_)), "{d}: {err}");
+        up(&db, &g, "b20").await.expect("upgrade one line");
+        assert_eq!(db.history(TABLE).await, ["a0:applied", "b10:applied", "b20:applied"], "{d}");
         assert_eq!(ids(&down(&db, &g, "base").await.expect("base")), ["b20", "b10", "a0"], "{d}");
         assert!(db.history(TABLE).await.is_empty());
         up(&db, &g, "head").await.expect("upgrade again");
@@ -152,11 +156,13 @@ async fn a_failing_statement_names_revision_file_and_line_and_leaves_a_clean_or_
 async fn stamp_records_without_running() {
     let g = graph(&[Spec::new("a", &[]), Spec::new("b", &["a"]), Spec::new("c", &["b"])]);
     for db in fresh_databases().await {
-        stamp(db.pool.as_db(), &g, &target("b"), StampMode::Update, &Options::default()).await.expect("stamp");
+        stamp(db.pool.as_db(), &g, &[target("b")], StampMode::Update, &Options::default()).await.expect("stamp");
         assert_eq!(db.history(TABLE).await, ["a:applied", "b:applied"]);
         assert!(!db.schema().await.iter().any(|l| l.contains("t_a")), "{}: nothing ran", db.dialect);
         assert_eq!(ids(&up(&db, &g, "head").await.expect("upgrade")), ["c"]);
-        stamp(db.pool.as_db(), &g, &target("base"), StampMode::Update, &Options::default()).await.expect("stamp base");
+        stamp(db.pool.as_db(), &g, &[target("base")], StampMode::Update, &Options::default())
+            .await
+            .expect("stamp base");
         assert!(db.history(TABLE).await.is_empty());
     }
 }
@@ -386,9 +392,11 @@ async fn the_summary_row_is_trusted_only_while_it_describes_the_history() {
         down(&db, &g, "b").await.expect("downgrade");
         assert_eq!(summary_row(&db).await, None, "{d}: a downgrade removes it");
         up(&db, &g, "head").await.expect("upgrade");
-        stamp(db.pool.as_db(), &g, &target("b"), StampMode::Update, &Options::default()).await.expect("stamp");
+        stamp(db.pool.as_db(), &g, &[target("b")], StampMode::Update, &Options::default()).await.expect("stamp");
         assert_eq!(summary_row(&db).await, None, "{d}: a stamp removes it");
-        stamp(db.pool.as_db(), &g, &target("head"), StampMode::Update, &Options::default()).await.expect("stamp back");
+        stamp(db.pool.as_db(), &g, &[target("head")], StampMode::Update, &Options::default())
+            .await
+            .expect("stamp back");
         // Up to date but no summary: the first boot writes it under the lock, once.
         assert!(up(&db, &g, "head").await.expect("boot").locked, "{d}");
         assert!(summary_row(&db).await.is_some(), "{d}");

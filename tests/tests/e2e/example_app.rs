@@ -65,7 +65,7 @@ async fn the_deployed_binary_answers_migrate_commands() {
             (serde_json::json!(["7e8f9a0b1c2d"]), false.into())
         );
         stdout_of(&run(&["migrate", "stamp", "heads"]));
-        assert_eq!(stdout_of(&run(&["migrate", "current"])), "7e8f9a0b1c2d\n");
+        assert_eq!(stdout_of(&run(&["migrate", "current"])), "7e8f9a0b1c2d (head)\n");
         let service = boot(&bin, &db.url, &[]);
         assert!(service.stdout.contains(": 0 revision(s) applied, at 7e8f9a0b1c2d"), "{d}: {}", service.stdout);
         assert!(service.stdout.contains(&format!("(open http://{}/health)", service.addr)), "{}", service.stdout);
