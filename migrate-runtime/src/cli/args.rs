@@ -148,7 +148,7 @@ pub enum DialectArg {
 #[non_exhaustive]
 pub struct MoveArgs {
     /// The target: heads (the default), head, an id or prefix, a branch label, +N, REV+N,
-    /// LABEL@head, LABEL@+N. With --sql, [FROM:]TO (FROM defaults to base; `FROM:` upgrades
+    /// LABEL@head, LABEL@+N. With --sql, `[FROM:]TO` (FROM defaults to base; `FROM:` upgrades
     /// to every head).
     #[arg(value_name = "TARGET", allow_hyphen_values = true)]
     pub target: Option<String>,
