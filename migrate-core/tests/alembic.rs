@@ -314,7 +314,9 @@ fn run(g: &RevisionGraph, refusal: &[Code], case: &Value) -> Outcome {
     if p["action"] == "build_map" {
         return if refusal.is_empty() { Ok(Seen::default()) } else { Err(format!("refused: {refusal:?}")) };
     }
-    let mut current = nodes_of(g, &strings(&case["current"]))?;
+    // `stamp --purge` empties the history first: the current heads (even unknown ids) go.
+    let purged = p["purge"] == true;
+    let mut current = if purged { Vec::new() } else { nodes_of(g, &strings(&case["current"]))? };
     let mut applied = applied_by(g, &current);
     if let Some(setup) = p.get("setup_commands") {
         applied = vec![false; g.len()];
