@@ -21,6 +21,29 @@ async fn main() {
 }
 "#;
 
+const SQLX_MAIN: &str = r#"
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().connect_with(options.create_if_missing(true)).await.expect("connect");
+    MIGRATOR.run(&pool).await.expect("migrate");
+    println!("applied {}", MIGRATOR.iter().count());
+}
+"#;
+
+/// Whose migrator a scratch application embeds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `embed_migrations!` (SQLite feature only).
+    Ours,
+    /// `sqlx::migrate!` (SQLite only), the same SQL as a linear folder, with the build script
+    /// sqlx recommends (`cargo:rerun-if-changed=migrations`).
+    Sqlx,
+}
+
 /// A scratch application embedding `n` generated revisions.
 struct App {
     dir: tempfile::TempDir,
@@ -38,24 +61,58 @@ fn target_dir() -> PathBuf {
 
 impl App {
     fn new(n: usize) -> Self {
+        Self::of(Kind::Ours, n)
+    }
+
+    fn of(kind: Kind, n: usize) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let name = format!("embed_{n}");
         let runtime = workspace().join("migrate-runtime");
+        let tokio = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
+        let (name, dependency, main) = match kind {
+            Kind::Ours => (
+                format!("embed_{n}"),
+                format!("migrate-runtime = {{ path = {:?}, features = [\"macros\", \"sqlite\"] }}", runtime.display().to_string()),
+                MAIN,
+            ),
+            Kind::Sqlx => (
+                format!("embed_sqlx_{n}"),
+                "sqlx = { version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"sqlite-bundled\", \"migrate\", \"macros\"] }".to_owned(),
+                SQLX_MAIN,
+            ),
+        };
         std::fs::write(
             dir.path().join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nmigrate-runtime = {{ path = {:?}, features = [\"macros\", \"sqlite\"] }}\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n\n[workspace]\n",
-                runtime.display().to_string()
-            ),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{dependency}\n{tokio}\n\n[workspace]\n"),
         )
         .expect("manifest");
         std::fs::write(dir.path().join("build.rs"), "fn main() { println!(\"cargo:rerun-if-changed=migrations\"); }\n")
             .expect("build.rs");
         std::fs::create_dir(dir.path().join("src")).expect("src");
-        std::fs::write(dir.path().join("src/main.rs"), MAIN).expect("main.rs");
+        std::fs::write(dir.path().join("src/main.rs"), main).expect("main.rs");
         let _ = std::fs::copy(workspace().join("Cargo.lock"), dir.path().join("Cargo.lock"));
         let specs = migrate_testkit::generated_graph(n);
-        migrate_testkit::write_folder(&dir.path().join("migrations"), &specs).expect("revisions");
+        let folder = dir.path().join("migrations");
+        migrate_testkit::write_folder(&folder, &specs).expect("revisions");
+        if kind == Kind::Sqlx {
+            // The same SQL as sqlx files, one per revision in topological order (up only: sqlx's
+            // reversible migrations are separate files, and the benches never run them).
+            let graph = migrate_core::load_dir(&folder, dir.path()).into_valid_graph().expect("valid");
+            let files: Vec<(String, String)> = graph
+                .topological_order()
+                .iter()
+                .enumerate()
+                .map(|(v, &node)| {
+                    let r = graph.revision(node);
+                    let sql = if r.up.sql.trim().is_empty() { "SELECT 1;".to_owned() } else { r.up.sql.clone() };
+                    (format!("{}_{}.sql", v + 1, r.id), sql)
+                })
+                .collect();
+            std::fs::remove_dir_all(&folder).expect("clear");
+            std::fs::create_dir(&folder).expect("mkdir");
+            for (file, sql) in files {
+                std::fs::write(folder.join(file), sql).expect("write");
+            }
+        }
         let sql_bytes = specs.iter().map(|s| s.up.len() + s.down.as_ref().map_or(0, String::len)).sum();
         Self { dir, name, sql_bytes }
     }
@@ -84,6 +141,53 @@ impl App {
         text.push_str(&format!("-- edit {round}\n"));
         std::fs::write(&file, text).expect("write");
     }
+}
+
+/// Ours beside sqlx's at N = 1,000: the dev and the release rebuild after editing one revision
+/// (alternating, `runs` each), and the release binaries' sizes at N = 10 and N = 1,000.
+pub fn against_sqlx(runs: usize) {
+    println!("## Builds and size beside sqlx (SQLite only, both with `cargo:rerun-if-changed=migrations`)\n");
+    let (ours, theirs) = (App::of(Kind::Ours, 1000), App::of(Kind::Sqlx, 1000));
+    println!(
+        "| rebuild after editing one of 1,000 revisions | ours (ms) | sqlx (ms) | ours / sqlx |\n|---|---:|---:|---:|"
+    );
+    for release in [false, true] {
+        ours.cargo(release);
+        theirs.cargo(release);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for i in 0..runs {
+            ours.touch_one(i);
+            theirs.touch_one(i);
+            if i % 2 == 0 {
+                a.push(ours.cargo(release));
+                b.push(theirs.cargo(release));
+            } else {
+                b.push(theirs.cargo(release));
+                a.push(ours.cargo(release));
+            }
+        }
+        let (a, b) = (Stats::of(a), Stats::of(b));
+        println!(
+            "| {} | {:.0} ({:.0}–{:.0}) | {:.0} ({:.0}–{:.0}) | {:.2} |",
+            if release { "release" } else { "dev" },
+            a.median_ms(),
+            a.min.as_secs_f64() * 1e3,
+            a.max.as_secs_f64() * 1e3,
+            b.median_ms(),
+            b.min.as_secs_f64() * 1e3,
+            b.max.as_secs_f64() * 1e3,
+            a.median_ms() / b.median_ms()
+        );
+    }
+    let (ours10, theirs10) = (App::of(Kind::Ours, 10), App::of(Kind::Sqlx, 10));
+    ours10.cargo(true);
+    theirs10.cargo(true);
+    let size = |app: &App| std::fs::metadata(app.binary(true)).map(|m| m.len()).unwrap_or(0) as f64;
+    println!("\n| release binary (bytes) | ours | sqlx | ours − sqlx |\n|---|---:|---:|---:|");
+    for (label, o, t) in [("N = 10", &ours10, &theirs10), ("N = 1,000", &ours, &theirs)] {
+        println!("| {label} | {:.0} | {:.0} | {:+.0} |", size(o), size(t), size(o) - size(t));
+    }
+    println!();
 }
 
 /// Incremental build after editing one revision, embedding 10 against 1,000; binary size per

@@ -1,4 +1,4 @@
-//! `cargo run --release -p migrate-bench -- [process-boot|boot|apply|build|all] [--n N] [--runs R]`: measures
+//! `cargo run --release -p migrate-bench -- [process-boot|rollout|boot|apply|build|build-vs-sqlx|all] [--n N] [--runs R]`: measures
 //! cargo-migrate's runtime beside sqlx's own migrator and beside raw SQL, in the same process,
 //! interleaved, on SQLite and (with `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`)
 //! PostgreSQL and MariaDB. Prints markdown tables; see bench/README.md.
@@ -6,6 +6,7 @@
 mod build;
 mod contenders;
 mod process_boot;
+mod rollout;
 mod roundtrips;
 
 use std::time::{Duration, Instant};
@@ -56,6 +57,9 @@ async fn main() {
     if args.what == "process-boot" || args.what == "all" {
         process_boot::run(args.n, args.runs).await;
     }
+    if args.what == "rollout" || args.what == "all" {
+        rollout::run(args.n.min(100), args.runs.min(7), &[8, 32]).await;
+    }
     if args.what == "boot" || args.what == "all" {
         boot(&fixture, args.runs, &counter).await;
     }
@@ -64,6 +68,9 @@ async fn main() {
     }
     if args.what == "build" || args.what == "all" {
         build::run(args.runs.min(5));
+    }
+    if args.what == "build-vs-sqlx" || args.what == "all" {
+        build::against_sqlx(args.runs.min(5));
     }
 }
 

@@ -103,42 +103,60 @@ fn cell(s: &Stats) -> String {
     format!("{:.2} ({:.2}–{:.2})", s.median_ms(), s.min.as_secs_f64() * 1e3, s.max.as_secs_f64() * 1e3)
 }
 
+/// The two release applications of one N: ours and sqlx's, embedding the same generated SQL.
+pub struct Apps {
+    /// Ours (`embed_migrations!`).
+    pub ours: PathBuf,
+    /// sqlx's (`sqlx::migrate!`).
+    pub theirs: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Apps {
+    /// Writes `n` generated revisions and builds both applications (release, rustls TLS).
+    pub fn build(n: usize) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (ours_dir, sqlx_dir) = (dir.path().join("ours"), dir.path().join("sqlx"));
+        let specs = migrate_testkit::generated_graph(n);
+        migrate_testkit::write_folder(&ours_dir.join("migrations"), &specs).expect("revisions");
+        let graph = migrate_core::load_dir(&ours_dir.join("migrations"), &ours_dir).into_valid_graph().expect("valid");
+        std::fs::create_dir_all(sqlx_dir.join("sqlx_migrations")).expect("mkdir");
+        for (version, &node) in graph.topological_order().iter().enumerate() {
+            let r = graph.revision(node);
+            let sql = if r.up.sql.trim().is_empty() { "SELECT 1;" } else { r.up.sql.trim() };
+            std::fs::write(sqlx_dir.join("sqlx_migrations").join(format!("{}_{}.sql", version + 1, r.id)), sql)
+                .expect("write");
+        }
+        let runtime = workspace().join("migrate-runtime").display().to_string();
+        let tokio = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n";
+        let ours = build_app(
+            &ours_dir,
+            &format!("boot_ours_{n}"),
+            &format!(
+                "migrate-runtime = {{ path = {runtime:?}, features = [\"macros\", \"sqlite\", \"postgres\", \"mysql\"] }}\n{tokio}"
+            ),
+            OURS_MAIN,
+        );
+        let theirs = build_app(
+            &sqlx_dir,
+            &format!("boot_sqlx_{n}"),
+            &format!(
+                "sqlx = {{ version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"tls-rustls-ring-webpki\", \"sqlite-bundled\", \"postgres\", \"mysql\", \"migrate\", \"macros\"] }}\n{tokio}"
+            ),
+            SQLX_MAIN,
+        );
+        Self { ours, theirs, _dir: dir }
+    }
+}
+
 /// Builds both applications embedding `n` generated revisions (both with rustls TLS, as our
 /// runtime's default) and times `runs` fresh-process boots of each on every configured
 /// database, interleaved; PostgreSQL twice: its URL as given (sslmode=prefer, so TLS when the
 /// server offers it) and with `sslmode=disable`.
 pub async fn run(n: usize, runs: usize) {
     println!("## Boot of a fresh process, nothing pending (N = {n}), {runs} runs interleaved\n");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (ours_dir, sqlx_dir) = (dir.path().join("ours"), dir.path().join("sqlx"));
-    let specs = migrate_testkit::generated_graph(n);
-    migrate_testkit::write_folder(&ours_dir.join("migrations"), &specs).expect("revisions");
-    let graph = migrate_core::load_dir(&ours_dir.join("migrations"), &ours_dir).into_valid_graph().expect("valid");
-    std::fs::create_dir_all(sqlx_dir.join("sqlx_migrations")).expect("mkdir");
-    for (version, &node) in graph.topological_order().iter().enumerate() {
-        let r = graph.revision(node);
-        let sql = if r.up.sql.trim().is_empty() { "SELECT 1;" } else { r.up.sql.trim() };
-        std::fs::write(sqlx_dir.join("sqlx_migrations").join(format!("{}_{}.sql", version + 1, r.id)), sql)
-            .expect("write");
-    }
-    let runtime = workspace().join("migrate-runtime").display().to_string();
-    let tokio = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n";
-    let ours = build_app(
-        &ours_dir,
-        &format!("boot_ours_{n}"),
-        &format!(
-            "migrate-runtime = {{ path = {runtime:?}, features = [\"macros\", \"sqlite\", \"postgres\", \"mysql\"] }}\n{tokio}"
-        ),
-        OURS_MAIN,
-    );
-    let theirs = build_app(
-        &sqlx_dir,
-        &format!("boot_sqlx_{n}"),
-        &format!(
-            "sqlx = {{ version = \"0.9\", default-features = false, features = [\"runtime-tokio\", \"tls-rustls-ring-webpki\", \"sqlite-bundled\", \"postgres\", \"mysql\", \"migrate\", \"macros\"] }}\n{tokio}"
-        ),
-        SQLX_MAIN,
-    );
+    let apps = Apps::build(n);
+    let (ours, theirs) = (apps.ours.clone(), apps.theirs.clone());
     println!(
         "| database | ours: migrate call | sqlx: migrate call | call ours / sqlx | ours: whole process | sqlx: whole process | process ours / sqlx |\n|---|---:|---:|---:|---:|---:|---:|"
     );

@@ -17,7 +17,7 @@ use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
 use crate::fastpath::FastPath;
 use crate::history::{HistoryRow, Status, analyze, applied_set};
-use crate::lock::{self, LockGuard, LockStrategy};
+use crate::lock::{self, Acquired, LockGuard, LockStrategy, UntilLocked, Waiting};
 use crate::session::Session;
 use crate::summary::Expected;
 use crate::table::HistoryTable;
@@ -192,13 +192,42 @@ async fn locked_session(pool: DbPool<'_>, options: &Options) -> Result<(LockGuar
     let mut conn = open(pool, options).await?;
     let session = Session::capture(&mut conn, &options.table).await?;
     let table = HistoryTable::new(conn.dialect(), session.table());
-    let guard = take_lock(conn, pool, session.table(), options).await?;
-    Ok((guard, table))
+    match take_lock(conn, pool, session.table(), options, &mut UntilLocked).await? {
+        Acquired::Held(guard) => Ok((guard, table)),
+        Acquired::Done => unreachable!("`done` never says so here"),
+    }
 }
 
-/// Takes the lock the options ask for on `conn` for the (qualified) history table.
-async fn take_lock(conn: Conn, pool: DbPool<'_>, table: &str, options: &Options) -> Result<LockGuard, MigrateError> {
-    lock::acquire(conn, pool, table, options.lock, options.lock_timeout, options.lease_ttl).await
+/// A waiter's question: does the summary now say that everything `expected` holds is applied?
+struct SummarySays<'x> {
+    expected: Option<&'x Expected>,
+    table: &'x HistoryTable,
+}
+
+impl Waiting for SummarySays<'_> {
+    fn done<'a>(
+        &'a mut self,
+        conn: &'a mut Conn,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, MigrateError>> + Send + 'a>> {
+        Box::pin(async move {
+            Ok(match self.expected {
+                Some(e) => matches!(crate::fastpath::check(conn, e, self.table).await?, FastPath::UpToDate(_)),
+                None => false,
+            })
+        })
+    }
+}
+
+/// Takes the lock the options ask for on `conn` for the (qualified) history table, or stops
+/// waiting when `done` says another process did the work.
+async fn take_lock(
+    conn: Conn,
+    pool: DbPool<'_>,
+    table: &str,
+    options: &Options,
+    done: &mut dyn Waiting,
+) -> Result<Acquired, MigrateError> {
+    lock::acquire(conn, pool, table, options.lock, options.lock_timeout, options.lease_ttl, done).await
 }
 
 /// SQLite has no session lock: a `started` row may belong to another process running a
@@ -403,7 +432,16 @@ async fn after_fast_path(
     }
     let session = Session::capture(&mut conn, &options.table).await?;
     let table = HistoryTable::new(conn.dialect(), session.table());
-    let mut guard = take_lock(conn, pool, session.table(), options).await?;
+    // A waiter reads the summary between two tries of the lock: when the holder has applied
+    // everything, it returns without the lock and without writing.
+    let mut done = SummarySays { expected: expected.as_ref(), table: &table };
+    let mut guard = match take_lock(conn, pool, session.table(), options, &mut done).await? {
+        Acquired::Held(guard) => guard,
+        Acquired::Done => {
+            let current = expected.map(|e| e.heads).unwrap_or_default();
+            return Ok(Report { before: current.clone(), after: current, ..Report::default() });
+        }
+    };
     // A waiter whose holder just did everything: one read, nothing written, the lock released.
     if let Some(expected) = &expected {
         if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), expected, &table).await? {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::Waiting;
 use crate::backend::{AnyPool, Conn, DbPool, is_retryable_conflict};
 use crate::dialect::{Dialect, SqlText as _};
 use crate::error::MigrateError;
@@ -184,6 +185,7 @@ fn owner_name() -> String {
 
 /// Takes the lease of `history` on `conn`, waiting up to `timeout`: creates the table, then
 /// inserts the row or takes an expired one over, polling with backoff. Starts the heartbeat.
+/// `None` when, between two tries, `done` says there is nothing left to do.
 ///
 /// # Errors
 /// [`MigrateError::LockTimeout`] naming the holder; a database error.
@@ -193,7 +195,8 @@ pub(crate) async fn acquire(
     history: &str,
     timeout: Duration,
     ttl: Duration,
-) -> Result<Lease, MigrateError> {
+    done: &mut dyn Waiting,
+) -> Result<Option<Lease>, MigrateError> {
     let table = LeaseTable::new(conn.dialect(), history);
     // Two processes creating it at once: PostgreSQL may refuse one (a duplicate type); the
     // second try finds it there.
@@ -212,7 +215,7 @@ pub(crate) async fn acquire(
             let lost = Arc::new(AtomicBool::new(false));
             let side = pool.single_connection_pool();
             let heartbeat = tokio::spawn(heartbeat(side.clone(), table.clone(), owner.clone(), ttl, Arc::clone(&lost)));
-            return Ok(Lease { table, owner, lost, heartbeat, side });
+            return Ok(Some(Lease { table, owner, lost, heartbeat, side }));
         }
         if started.elapsed() >= timeout || logged.elapsed() >= super::LOG_EVERY {
             let holder = conn.scalar(&table.holder()).await.ok().flatten().unwrap_or_else(|| "another process".into());
@@ -221,6 +224,10 @@ pub(crate) async fn acquire(
             }
             tracing::warn!(table = history, holder = %holder, waited_s = started.elapsed().as_secs(), "waiting for the migration lease");
             logged = Instant::now();
+        }
+        if done.done(conn).await? {
+            tracing::debug!(table = history, "another process did the work while this one waited for the lease");
+            return Ok(None);
         }
         tokio::time::sleep(poll).await;
         poll = (poll * 2).min(super::MAX_LEASE_POLL);

@@ -75,7 +75,7 @@ enum Held {
 /// hammer the server while a long one runs.
 const FIRST_POLL: Duration = Duration::from_millis(5);
 /// The longest wait between two tries.
-const MAX_POLL: Duration = Duration::from_millis(100);
+const MAX_POLL: Duration = Duration::from_millis(50);
 /// How often to log that we are still waiting.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
@@ -155,12 +155,46 @@ impl Drop for LockGuard {
     }
 }
 
+/// What a waiter asks between two tries of the lock: whether another process has done the
+/// work, so that waiting can end without the lock. One read on the waiting connection.
+pub(crate) trait Waiting: Send {
+    /// `true` when there is nothing left to do.
+    fn done<'a>(
+        &'a mut self,
+        conn: &'a mut Conn,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, MigrateError>> + Send + 'a>>;
+}
+
+/// A wait that only ends with the lock (stamp, resolve, a downgrade).
+pub(crate) struct UntilLocked;
+
+impl Waiting for UntilLocked {
+    fn done<'a>(
+        &'a mut self,
+        _: &'a mut Conn,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, MigrateError>> + Send + 'a>> {
+        Box::pin(async { Ok(false) })
+    }
+}
+
+/// How a wait for the lock ended.
+pub(crate) enum Acquired {
+    /// The lock is ours.
+    Held(LockGuard),
+    /// While waiting, `done` said another process did the work: the lock was not taken, and
+    /// the connection went back to its pool with its session as it was.
+    Done,
+}
+
 /// Takes the migration lock `strategy` says for `table` on `conn` (the lease's heartbeat gets
-/// a connection of its own from `pool`'s settings), waiting up to `timeout`.
+/// a connection of its own from `pool`'s settings), waiting up to `timeout`. Between two tries
+/// it asks `done` (one read on the waiting connection) and stops waiting when that says there
+/// is nothing left to do: a fleet's waiters end as soon as the holder commits, instead of
+/// taking the lock one after the other only to find nothing to do.
 ///
 /// # Errors
 /// [`MigrateError::LockTimeout`] naming the holder; [`MigrateError::LockUnreliable`] for
-/// `advisory` where a session lock would not hold; a database error.
+/// `advisory` where a session lock would not hold; a database error (also from `done`).
 pub(crate) async fn acquire(
     mut conn: Conn,
     pool: DbPool<'_>,
@@ -168,7 +202,8 @@ pub(crate) async fn acquire(
     strategy: LockStrategy,
     timeout: Duration,
     lease_ttl: Duration,
-) -> Result<LockGuard, MigrateError> {
+    done: &mut dyn Waiting,
+) -> Result<Acquired, MigrateError> {
     let dialect = conn.dialect();
     // Under the lease the answer only decides whether PostgreSQL's session setting may be set.
     let unreliable = match (strategy, dialect) {
@@ -189,28 +224,34 @@ pub(crate) async fn acquire(
         tracing::debug!(table, ttl_s = lease_ttl.as_secs(), "migration lock: lease");
         // Behind a pooler a session setting would stay on whichever server session ran it.
         let restore = if unreliable.is_none() { watch_client(&mut conn).await? } else { None };
-        let lease = match lease::acquire(&mut conn, pool, table, timeout, lease_ttl).await {
-            Ok(lease) => lease,
-            Err(e) => {
-                if restore.is_some() {
+        let lease = match lease::acquire(&mut conn, pool, table, timeout, lease_ttl, done).await {
+            Ok(Some(lease)) => lease,
+            outcome => {
+                // Not back to the pool with our session setting, unless it is put back.
+                let restored = match &restore {
+                    Some(r) if outcome.is_ok() => conn.execute(&format!("SELECT {r}")).await.is_ok(),
+                    Some(_) => false,
+                    None => true,
+                };
+                if !restored {
                     conn.discard();
                 }
-                return Err(e);
+                return outcome.map(|_| Acquired::Done);
             }
         };
-        return Ok(LockGuard {
+        return Ok(Acquired::Held(LockGuard {
             conn: Some(conn),
             held: Held::Lease(lease),
             session_changed: restore.is_some(),
             restore: restore.map(|r| format!("SELECT {r}")),
-        });
+        }));
     }
     tracing::debug!(
         table,
         "migration lock: {}",
         if dialect == Dialect::Sqlite { "BEGIN IMMEDIATE per revision" } else { "session (advisory) lock" }
     );
-    session_lock(conn, table, timeout).await
+    session_lock(conn, table, timeout, done).await
 }
 
 /// Why a session lock would not hold on this connection, if the server says so: a Galera
@@ -261,8 +302,13 @@ async fn watch_client(conn: &mut Conn) -> Result<Option<String>, MigrateError> {
 }
 
 /// Takes the session lock for `table` (qualified with its schema or database, see `session`)
-/// on `conn`, waiting up to `timeout`.
-async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<LockGuard, MigrateError> {
+/// on `conn`, waiting up to `timeout` or until `done` says there is nothing left to do.
+async fn session_lock(
+    mut conn: Conn,
+    table: &str,
+    timeout: Duration,
+    done: &mut dyn Waiting,
+) -> Result<Acquired, MigrateError> {
     let dialect = conn.dialect();
     let (try_sql, release_sql, holder_sql) = match dialect {
         Dialect::Postgres => {
@@ -289,7 +335,12 @@ async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<
             )
         }
         Dialect::Sqlite => {
-            return Ok(LockGuard { conn: Some(conn), held: Held::Nothing, session_changed: false, restore: None });
+            return Ok(Acquired::Held(LockGuard {
+                conn: Some(conn),
+                held: Held::Nothing,
+                session_changed: false,
+                restore: None,
+            }));
         }
     };
     let started = Instant::now();
@@ -298,12 +349,12 @@ async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<
     loop {
         match conn.scalar(&try_sql).await {
             Ok(Some(got)) if got == "1" || got == "t" || got == "true" => {
-                return Ok(LockGuard {
+                return Ok(Acquired::Held(LockGuard {
                     conn: Some(conn),
                     held: Held::Session(release_sql),
                     session_changed: false,
                     restore: None,
-                });
+                }));
             }
             Ok(_) => {}
             Err(e) => {
@@ -319,6 +370,10 @@ async fn session_lock(mut conn: Conn, table: &str, timeout: Duration) -> Result<
             }
             tracing::warn!(table, holder = %holder, waited_s = started.elapsed().as_secs(), "waiting for the migration lock");
             logged = Instant::now();
+        }
+        if done.done(&mut conn).await? {
+            tracing::debug!(table, "another process did the work while this one waited for the lock");
+            return Ok(Acquired::Done);
         }
         tokio::time::sleep(poll).await;
         poll = (poll * 2).min(MAX_POLL);
