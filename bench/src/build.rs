@@ -37,7 +37,7 @@ async fn main() {
 /// Whose migrator a scratch application embeds.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// `embed_migrations!` (SQLite feature only).
+    /// `embed_migrations!` (features `macros` and `sqlite` only: no TLS, as sqlx's below).
     Ours,
     /// `sqlx::migrate!` (SQLite only), the same SQL as a linear folder, with the build script
     /// sqlx recommends (`cargo:rerun-if-changed=migrations`).
@@ -71,7 +71,10 @@ impl App {
         let (name, dependency, main) = match kind {
             Kind::Ours => (
                 format!("embed_{n}"),
-                format!("migrate-runtime = {{ path = {:?}, features = [\"macros\", \"sqlite\"] }}", runtime.display().to_string()),
+                format!(
+                    "migrate-runtime = {{ path = {:?}, default-features = false, features = [\"macros\", \"sqlite\"] }}",
+                    runtime.display().to_string()
+                ),
                 MAIN,
             ),
             Kind::Sqlx => (

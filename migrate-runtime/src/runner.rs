@@ -76,13 +76,23 @@ impl<'m> Runner<'m> {
     /// A failed statement (with revision, file and line), drift, an unresolved or diverged
     /// history, a lock timeout, a database error.
     pub async fn upgrade<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Report, MigrateError> {
-        let pool = pool.into();
-        if self.migrations.is_empty() {
-            return engine::upgrade(pool, self.migrations.graph()?, &migrate_core::Target::HEADS, &self.options).await;
-        }
-        // Up to date: one statement against what the macro computed; no graph is built.
-        let expected = self.migrations.expected()?;
-        engine::upgrade_embedded(pool, expected, || self.migrations.graph(), &self.options).await
+        self.upgrade_boxed(pool.into()).await
+    }
+
+    /// The body of [`Runner::upgrade`], boxed behind a non-generic function: its state machine
+    /// is compiled once, in this crate. Awaited straight from the generic method, it was
+    /// compiled again in every application that calls it, which made each release rebuild of
+    /// an application several seconds longer (bench/RESULTS.md, section 4).
+    fn upgrade_boxed<'a>(&'a self, pool: DbPool<'a>) -> Boxed<'a, Report> {
+        Box::pin(async move {
+            if self.migrations.is_empty() {
+                let graph = self.migrations.graph()?;
+                return engine::upgrade(pool, graph, &migrate_core::Target::HEADS, &self.options).await;
+            }
+            // Up to date: one statement against what the macro computed; no graph is built.
+            let expected = self.migrations.expected()?;
+            engine::upgrade_embedded(pool, expected, || self.migrations.graph(), &self.options).await
+        })
     }
 
     /// Upgrades to `target` (`head`, `heads`, an id or prefix, `+1`, `LABEL@head`, …).
@@ -154,6 +164,14 @@ impl<'m> Runner<'m> {
     /// # Errors
     /// A database error, or a history row this version cannot read.
     pub async fn status<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<Status, MigrateError> {
-        engine::status(pool.into(), self.migrations.graph()?, &self.options).await
+        self.status_boxed(pool.into()).await
+    }
+
+    /// The body of [`Runner::status`], compiled once here (see `upgrade_boxed`).
+    fn status_boxed<'a>(&'a self, pool: DbPool<'a>) -> Boxed<'a, Status> {
+        Box::pin(async move { engine::status(pool, self.migrations.graph()?, &self.options).await })
     }
 }
+
+/// A future compiled in this crate, whatever crate awaits it.
+type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, MigrateError>> + Send + 'a>>;

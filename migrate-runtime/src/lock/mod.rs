@@ -11,6 +11,8 @@
 //! checked. SQLite has no session lock: each revision runs in `BEGIN IMMEDIATE` and re-checks
 //! the history inside it (see `engine`). The guard owns the connection: released explicitly on
 //! success; dropped on any other path, it closes the session, which frees the lock server-side.
+//! Between two tries a waiter asks its [`Waiting`] whether the work is already done (the boot
+//! reads the summary row), so a fleet's waiters end when the holder commits, without the lock.
 
 mod lease;
 
