@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use migrate_core::{Config, Diagnostic, Revision, load_dir, read_config};
+use migrate_core::{Config, Diagnostic, RawRevision, Revision, load_dir, read_config};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
@@ -23,8 +23,11 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let tracked: Vec<TokenStream> = loaded.files.iter().map(|p| track(p)).collect();
     let graph = loaded.into_valid_graph().map_err(|d| combine(d.iter().filter(|d| d.is_error())))?;
     let mut text = String::new();
-    let revisions: Vec<TokenStream> =
-        graph.topological_order().iter().map(|&n| revision(&mut text, graph.revision(n))).collect();
+    let mut records = Vec::with_capacity(graph.len() * RawRevision::RECORD);
+    for &n in graph.topological_order() {
+        revision(&mut text, graph.revision(n), &mut records);
+    }
+    let records = syn::LitByteStr::new(&records, Span::call_site());
     let table = &config.table;
     let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
@@ -38,7 +41,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     Ok(quote! {{
         #manifest_track
         #(#tracked)*
-        ::migrate_runtime::Migrations::__from_embedded(#text, &[#(#revisions),*], ::migrate_runtime::__private::EmbeddedMeta {
+        ::migrate_runtime::Migrations::__from_embedded(#text, #records, ::migrate_runtime::__private::EmbeddedMeta {
             table: #table,
             dir: #shown_dir,
             database_url: #database_url,
@@ -55,7 +58,7 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
     quote! {{
         #errors
-        ::migrate_runtime::Migrations::__from_embedded("", &[], ::migrate_runtime::__private::EmbeddedMeta {
+        ::migrate_runtime::Migrations::__from_embedded("", b"", ::migrate_runtime::__private::EmbeddedMeta {
             table: "",
             dir: "",
             database_url: "",
@@ -108,38 +111,29 @@ fn push(text: &mut String, part: &str) -> [u32; 2] {
     [start, part.len() as u32]
 }
 
-/// One table entry: offsets into the shared text, no pointers.
-fn revision(text: &mut String, r: &Revision) -> TokenStream {
+/// Appends one record to the table: offsets into the shared text, no pointers.
+fn revision(text: &mut String, r: &Revision, out: &mut Vec<u8>) {
     let join = |ids: &[migrate_core::RevisionId]| ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
-    let id = push(text, r.id.as_str());
-    let parents = push(text, &join(&r.parents));
-    let depends_on = push(text, &join(&r.depends_on));
-    let labels = push(text, &r.branch_labels.join(","));
-    let message = push(text, &r.message);
-    let [up_start, up_len] = push(text, &r.up.sql);
-    let up_line = r.up.first_line as u32;
-    let down = match &r.down {
-        Some(d) => {
-            let [start, len] = push(text, &d.sql);
-            [start, len, d.first_line as u32]
-        }
-        None => [0, 0, 0],
+    let record = RawRevision {
+        id: push(text, r.id.as_str()),
+        parents: push(text, &join(&r.parents)),
+        depends_on: push(text, &join(&r.depends_on)),
+        branch_labels: push(text, &r.branch_labels.join(",")),
+        message: push(text, &r.message),
+        up: {
+            let [start, len] = push(text, &r.up.sql);
+            [start, len, r.up.first_line as u32]
+        },
+        down: match &r.down {
+            Some(d) => {
+                let [start, len] = push(text, &d.sql);
+                [start, len, d.first_line as u32]
+            }
+            None => [0, 0, 0],
+        },
+        file_name: push(text, &r.source.file_name),
+        checksum: r.checksum.0,
+        transactional: r.transactional,
     };
-    let file_name = push(text, &r.source.file_name);
-    let checksum = r.checksum.0;
-    let transactional = r.transactional;
-    quote! {
-        ::migrate_runtime::__private::RawRevision {
-            id: [#(#id),*],
-            parents: [#(#parents),*],
-            depends_on: [#(#depends_on),*],
-            branch_labels: [#(#labels),*],
-            message: [#(#message),*],
-            up: [#up_start, #up_len, #up_line],
-            down: [#(#down),*],
-            file_name: [#(#file_name),*],
-            checksum: [#(#checksum),*],
-            transactional: #transactional,
-        }
-    }
+    record.encode(out);
 }

@@ -62,7 +62,8 @@ pub use runner::Runner;
 /// Used by `embed_migrations!`; not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migrations::{EmbeddedMeta, RawRevision};
+    pub use crate::migrations::EmbeddedMeta;
+    pub use migrate_core::RawRevision;
 }
 
 /// The tool's half: the engine over a revision graph loaded at run time, offline scripts and

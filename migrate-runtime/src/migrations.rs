@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use migrate_core::{Checksum, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span};
+use migrate_core::{Checksum, RawRevision, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span};
 
 use crate::backend::DbPool;
 use crate::engine::{Options, Report};
@@ -22,34 +22,6 @@ pub struct EmbeddedSection {
     pub sql: &'static str,
     /// 1-based line in the revision file of the first line of `sql`.
     pub first_line: u32,
-}
-
-/// One revision as `embed_migrations!` writes it: offsets into the package's text, so the
-/// table holds no pointers (each pointer in static data costs 8 bytes and a 24-byte
-/// relocation). Not a stable API: read revisions through [`EmbeddedRevision`].
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawRevision {
-    /// `[start, len]` of the id in the text.
-    pub id: [u32; 2],
-    /// `[start, len]` of the parent ids, comma separated.
-    pub parents: [u32; 2],
-    /// `[start, len]` of the `depends-on` ids, comma separated.
-    pub depends_on: [u32; 2],
-    /// `[start, len]` of the branch labels, comma separated.
-    pub branch_labels: [u32; 2],
-    /// `[start, len]` of the message.
-    pub message: [u32; 2],
-    /// `[start, len, first line]` of the up section.
-    pub up: [u32; 3],
-    /// `[start, len, first line]` of the down section; first line 0 when there is none.
-    pub down: [u32; 3],
-    /// `[start, len]` of the file name.
-    pub file_name: [u32; 2],
-    /// SHA-256 of the normalised up section.
-    pub checksum: [u8; 32],
-    /// `false` for `transaction: false`.
-    pub transactional: bool,
 }
 
 /// The package's settings and the fast path's expectations, as `embed_migrations!` writes them.
@@ -76,7 +48,7 @@ pub struct EmbeddedMeta {
 /// One embedded revision: a view into the embedded table.
 #[derive(Debug, Clone, Copy)]
 pub struct EmbeddedRevision {
-    raw: &'static RawRevision,
+    raw: RawRevision,
     text: &'static str,
     dir: &'static str,
 }
@@ -153,7 +125,8 @@ impl EmbeddedRevision {
 #[derive(Debug)]
 pub struct Migrations {
     text: &'static str,
-    raw: &'static [RawRevision],
+    /// The records, [`RawRevision::RECORD`] bytes each.
+    table: &'static [u8],
     meta: EmbeddedMeta,
     graph: OnceLock<Result<RevisionGraph, migrate_core::Diagnostics>>,
 }
@@ -161,8 +134,8 @@ pub struct Migrations {
 impl Migrations {
     /// Used by `embed_migrations!`; not a stable API.
     #[doc(hidden)]
-    pub const fn __from_embedded(text: &'static str, raw: &'static [RawRevision], meta: EmbeddedMeta) -> Self {
-        Self { text, raw, meta, graph: OnceLock::new() }
+    pub const fn __from_embedded(text: &'static str, table: &'static [u8], meta: EmbeddedMeta) -> Self {
+        Self { text, table, meta, graph: OnceLock::new() }
     }
 
     /// What a fully applied history of these revisions looks like (digest, count, heads), as
@@ -173,7 +146,7 @@ impl Migrations {
             return Ok(Expected::of_graph(self.graph()?));
         }
         let heads = self.meta.heads.split(',').filter(|h| !h.is_empty()).filter_map(|h| RevisionId::parse(h).ok());
-        Ok(Expected { digest: self.meta.digest.to_owned(), count: self.raw.len(), heads: heads.collect() })
+        Ok(Expected { digest: self.meta.digest.to_owned(), count: self.len(), heads: heads.collect() })
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -243,7 +216,11 @@ impl Migrations {
 
     /// Every revision, parents and dependencies before their children.
     pub fn revisions(&self) -> impl ExactSizeIterator<Item = EmbeddedRevision> + '_ {
-        self.raw.iter().map(|raw| EmbeddedRevision { raw, text: self.text, dir: self.meta.dir })
+        self.table.chunks_exact(RawRevision::RECORD).map(|record| EmbeddedRevision {
+            raw: RawRevision::decode(record),
+            text: self.text,
+            dir: self.meta.dir,
+        })
     }
 
     /// The revision with this exact id.
@@ -260,12 +237,12 @@ impl Migrations {
 
     /// How many revisions are embedded.
     pub fn len(&self) -> usize {
-        self.raw.len()
+        self.table.len() / RawRevision::RECORD
     }
 
     /// `true` when none are.
     pub fn is_empty(&self) -> bool {
-        self.raw.is_empty()
+        self.table.is_empty()
     }
 
     /// The history table's name, from `[package.metadata.migrate] table` (validated at
