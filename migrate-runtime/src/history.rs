@@ -6,10 +6,29 @@ use std::collections::{HashMap, HashSet};
 
 use migrate_core::{RevisionGraph, RevisionId};
 
-/// Now, RFC 3339 with milliseconds, UTC: the `applied_at` of new rows.
+/// Now, RFC 3339 with milliseconds, UTC: the `applied_at` of new rows (and `written_at` of the
+/// summary). A clock before 1970 is written as 1970-01-01T00:00:00.000Z.
 pub(crate) fn now() -> String {
-    let ts = jiff::Timestamp::now();
-    ts.round(jiff::Unit::Millisecond).unwrap_or(ts).strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    rfc3339_millis(since.as_millis())
+}
+
+/// `ms` milliseconds after 1970-01-01T00:00:00Z as `YYYY-MM-DDTHH:MM:SS.mmmZ`. The proleptic
+/// Gregorian calendar from a day count (Howard Hinnant's `civil_from_days`): a few lines here
+/// instead of a date crate in every application binary (issue 15: ~90 kB).
+fn rfc3339_millis(ms: u128) -> String {
+    let (days, in_day) = ((ms / 86_400_000) as i64, (ms % 86_400_000) as u64);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
 }
 
 /// The state of a history row.
@@ -259,6 +278,23 @@ fn stored_ancestry<'a>(stored: &HashMap<&str, &'a HistoryRow>, row: &'a HistoryR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The hand-written calendar agrees with jiff's from 1970 to 9999.
+        #[test]
+        fn rfc3339_millis_agrees_with_jiff(ms in 0u64..253_402_300_799_999) {
+            let ts = jiff::Timestamp::from_millisecond(ms as i64).expect("in range");
+            proptest::prop_assert_eq!(rfc3339_millis(u128::from(ms)), ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+        }
+    }
+
+    #[test]
+    fn rfc3339_millis_edges() {
+        assert_eq!(rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(rfc3339_millis(1_796_083_199_999), "2026-11-30T23:59:59.999Z");
+        assert!(now().ends_with('Z') && now().len() == 24);
+    }
 
     /// `a ← b ← c`, loaded through the real parser.
     fn graph() -> RevisionGraph {
