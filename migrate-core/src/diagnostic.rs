@@ -89,6 +89,9 @@ codes! {
     /// A section cannot be split into statements (an unterminated quote, comment or dollar
     /// quote) in a dialect the package targets.
     UnsplittableSql => "unsplittable-sql",
+    /// A dialect the package targets has no up section to run in a revision whose sections are
+    /// marked for other dialects, or no down section where another dialect has one.
+    NoSectionForDialect => "no-section-for-dialect",
     /// `[package.metadata.migrate]` is malformed or names a bad table.
     InvalidConfig => "invalid-config",
     /// The package's build script does not rerun when a revision file is added.

@@ -8,10 +8,12 @@ mod check;
 mod lineage;
 mod order;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use crate::diagnostic::Diagnostics;
+use crate::dialect::Dialect;
 use crate::revision::Revision;
 
 /// The position of a revision in a [`RevisionGraph`] (its rank in file-name order).
@@ -132,6 +134,25 @@ impl RevisionGraph {
     /// When `node` is not a node of this graph.
     pub fn revision(&self, node: Node) -> &Revision {
         &self.revisions[node]
+    }
+
+    /// Whether any revision has a section marked for one dialect (`-- migrate:down mysql`).
+    pub fn has_variants(&self) -> bool {
+        self.revisions.iter().any(|r| !r.variants.is_empty())
+    }
+
+    /// The graph as `dialect` runs it: every revision's sections and checksum are that
+    /// dialect's ([`Revision::on_dialect`]). Borrowed, at no cost, when no revision has a
+    /// section marked for one dialect. The runtime and the CLI call it where they learn the
+    /// database, so what is applied, recorded, compared for drift and printed by `--sql` is
+    /// what runs there.
+    pub fn on_dialect(&self, dialect: Dialect) -> Cow<'_, RevisionGraph> {
+        if !self.has_variants() {
+            return Cow::Borrowed(self);
+        }
+        let mut graph = self.clone();
+        graph.revisions.iter_mut().for_each(|r| *r = r.on_dialect(dialect));
+        Cow::Owned(graph)
     }
 
     /// The node of the revision with exactly this id.

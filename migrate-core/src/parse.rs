@@ -6,8 +6,9 @@
 
 use crate::checksum::Checksum;
 use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::dialect::Dialect;
 use crate::id::RevisionId;
-use crate::revision::{Revision, Section, SourceInfo};
+use crate::revision::{Revision, Section, SourceInfo, Variant};
 
 /// Every header key, in the order files are written.
 pub const HEADER_KEYS: &[&str] =
@@ -66,6 +67,31 @@ fn marker(line: &str) -> Option<&str> {
     rest.strip_prefix("migrate:").map(str::trim)
 }
 
+/// A marker's words: `up`/`down` and the dialect after it, if any (`down mysql`).
+fn marker_parts(word: &str) -> (&str, Option<&str>) {
+    match word.split_once(char::is_whitespace) {
+        Some((direction, dialect)) => (direction, Some(dialect.trim())),
+        None => (word, None),
+    }
+}
+
+/// The three sections being collected: which one a line goes to.
+#[derive(Clone, Copy)]
+enum Into {
+    Up,
+    Down,
+    Variant(usize),
+}
+
+/// The sections of a file after its header.
+struct Sections {
+    /// Whether the unmarked `-- migrate:up` was seen (a file may start with a marked one).
+    up_seen: bool,
+    up: Section,
+    down: Option<Section>,
+    variants: Vec<Variant>,
+}
+
 /// The byte range of `part` inside `whole` (`part` must be a subslice of `whole`).
 fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
     let start = part.as_ptr() as usize - whole.as_ptr() as usize;
@@ -121,8 +147,8 @@ impl<'a> Parser<'a> {
                 last = Some((n, line));
             }
             if let Some(word) = marker(line) {
-                if word == UP_MARKER {
-                    up_line = Some(n);
+                if marker_parts(word).0 == UP_MARKER {
+                    up_line = Some((n, line, word));
                     break;
                 }
                 self.misplaced_marker(n, line, word, "before `-- migrate:up`");
@@ -151,7 +177,7 @@ impl<'a> Parser<'a> {
         // Where the header ends: the `-- migrate:up` line, else the file's last non-blank line.
         let end = last.map_or_else(|| Span::whole_line(1, ""), |(n, line)| Span::whole_line(n, line));
         let end_label = if up_line.is_some() { "the header ends here" } else { "the file ends here" };
-        let sections = up_line.map(|up| self.sections(up, body));
+        let sections = up_line.map(|first| self.sections(first, body));
         self.build(fields, sections, (end, end_label))
     }
 
@@ -197,60 +223,122 @@ impl<'a> Parser<'a> {
 
     fn misplaced_marker(&mut self, n: usize, line: &str, word: &str, place: &str) {
         let span = Some(Span::whole_line(n, line));
-        match word {
-            DOWN_MARKER if place.starts_with("before") => self.error(
+        match marker_parts(word) {
+            (DOWN_MARKER, _) if place.starts_with("before") => self.error(
                 Code::DownBeforeUp,
-                "`-- migrate:down` comes before `-- migrate:up`".into(),
+                format!("`-- migrate:{word}` comes before `-- migrate:up`"),
                 span,
                 "down section starts here",
                 "put the up section first, then `-- migrate:down`",
             ),
-            UP_MARKER | DOWN_MARKER => self.error(
+            (UP_MARKER | DOWN_MARKER, _) => self.error(
                 Code::RepeatedSection,
                 format!("`-- migrate:{word}` appears more than once"),
                 span,
                 "repeated marker",
-                "a revision file has one `-- migrate:up` and at most one `-- migrate:down`",
+                "a revision file has one `-- migrate:up` and at most one `-- migrate:down`, and at most one of each per dialect (`-- migrate:down mysql`)",
             ),
             _ => self.error(
                 Code::UnknownSection,
                 format!("unknown section marker `-- migrate:{word}` {place}"),
                 span,
                 "not `up` or `down`",
-                "the section markers are `-- migrate:up` and `-- migrate:down`",
+                "the section markers are `-- migrate:up` and `-- migrate:down`, optionally for one dialect: `-- migrate:down mysql`",
             ),
         }
     }
 
-    /// Collects the up and down sections after the `-- migrate:up` line.
+    /// The dialect a marker names, reporting an unknown one; `Ok(None)` for an unmarked one.
+    fn marker_dialect(&mut self, n: usize, line: &str, word: &str) -> Result<Option<Dialect>, ()> {
+        let Some(name) = marker_parts(word).1 else { return Ok(None) };
+        match Dialect::from_name(name) {
+            Some(d) => Ok(Some(d)),
+            None => {
+                self.error(
+                    Code::UnknownSection,
+                    format!("unknown dialect `{name}` in `-- migrate:{word}`"),
+                    Some(Span::whole_line(n, line)),
+                    "not a dialect",
+                    "a section may be marked for one dialect: postgres, mysql or sqlite (`-- migrate:down mysql`); unmarked sections serve the others",
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// Collects the sections after the header, which ends at the first up marker (`first`:
+    /// its line number, line and word). Unmarked `-- migrate:up`/`down` and per-dialect
+    /// `-- migrate:up DIALECT`/`down DIALECT`, each at most once, in any order after the first.
     fn sections<'t>(
         &mut self,
-        up_line: usize,
+        (up_line, line, word): (usize, &str, &str),
         body: impl Iterator<Item = (usize, &'t str)>,
-    ) -> (Section, Option<Section>) {
-        let mut up = Section { sql: String::new(), first_line: up_line + 1 };
-        let mut down: Option<Section> = None;
+    ) -> Sections {
+        let mut out = Sections {
+            up_seen: false,
+            up: Section { sql: String::new(), first_line: up_line + 1 },
+            down: None,
+            variants: Vec::new(),
+        };
+        let mut into = self.open_section(&mut out, up_line, line, word).unwrap_or(Into::Up);
+        let mut skipping = false;
         for (n, line) in body {
             if let Some(word) = marker(line) {
-                if word == DOWN_MARKER && down.is_none() {
-                    down = Some(Section { sql: String::new(), first_line: n + 1 });
-                } else {
-                    self.misplaced_marker(n, line, word, "in the SQL");
+                match self.open_section(&mut out, n, line, word) {
+                    Some(next) => (into, skipping) = (next, false),
+                    None => skipping = true, // reported; its SQL belongs nowhere
                 }
                 continue;
             }
-            let section = down.as_mut().unwrap_or(&mut up);
+            if skipping {
+                continue;
+            }
+            let section = match into {
+                Into::Up => &mut out.up,
+                Into::Down => out.down.as_mut().unwrap_or(&mut out.up),
+                Into::Variant(i) => &mut out.variants[i].section,
+            };
             section.sql.push_str(line);
             section.sql.push('\n');
         }
-        (up, down)
+        out
+    }
+
+    /// Starts the section a marker line opens; `None` (reported) for a repeated or unknown one.
+    fn open_section(&mut self, out: &mut Sections, n: usize, line: &str, word: &str) -> Option<Into> {
+        let (direction, _) = marker_parts(word);
+        if direction != UP_MARKER && direction != DOWN_MARKER {
+            self.misplaced_marker(n, line, word, "in the SQL");
+            return None;
+        }
+        let up = direction == UP_MARKER;
+        let dialect = self.marker_dialect(n, line, word).ok()?;
+        let section = Section { sql: String::new(), first_line: n + 1 };
+        match dialect {
+            None if up && !out.up_seen => {
+                (out.up_seen, out.up) = (true, section);
+                Some(Into::Up)
+            }
+            None if !up && out.down.is_none() => {
+                out.down = Some(section);
+                Some(Into::Down)
+            }
+            Some(dialect) if !out.variants.iter().any(|v| v.dialect == dialect && v.up == up) => {
+                out.variants.push(Variant { dialect, up, section });
+                Some(Into::Variant(out.variants.len() - 1))
+            }
+            _ => {
+                self.misplaced_marker(n, line, word, "in the SQL");
+                None
+            }
+        }
     }
 
     /// Checks required keys and values and assembles the revision.
     fn build(
         &mut self,
         mut fields: Fields<'_>,
-        sections: Option<(Section, Option<Section>)>,
+        sections: Option<Sections>,
         (end, end_label): (Span, &str),
     ) -> Option<Revision> {
         let missing: Vec<&str> =
@@ -285,8 +373,8 @@ impl<'a> Parser<'a> {
         let message = fields[slot("message")].as_ref().map(|f| self.message_value(f));
         let created = fields[slot("created")].as_ref().and_then(|f| self.created_value(f));
         let transactional = fields[slot("transaction")].as_ref().is_none_or(|f| self.bool_value(f));
-        let (up, down) = sections?;
-        if up.sql.trim().is_empty() && parents.len() < 2 {
+        let Sections { up, down, variants, .. } = sections?;
+        if up.sql.trim().is_empty() && parents.len() < 2 && !variants.iter().any(|v| v.up) {
             self.error(
                 Code::EmptyUp,
                 "the up section is empty".into(),
@@ -309,6 +397,7 @@ impl<'a> Parser<'a> {
             transactional,
             up,
             down,
+            variants,
             checksum,
             source: SourceInfo {
                 path: self.path.to_owned(),

@@ -1,6 +1,8 @@
 //! The embedded table's record: one revision as offsets into the text `embed_migrations!`
 //! embeds. The macro writes it and the runtime reads it, with this one implementation.
 
+use crate::dialect::Dialect;
+
 /// One revision as `embed_migrations!` writes it: offsets into the package's text, so the
 /// table holds no pointers (each pointer in static data costs 8 bytes and a 24-byte
 /// relocation). The macro writes the table as one byte string of [`RawRevision::RECORD`]-byte
@@ -74,6 +76,48 @@ impl RawRevision {
     }
 }
 
+/// A section marked for one dialect ([`crate::Variant`]) as `embed_migrations!` writes it, in a
+/// second byte string of [`RawVariant::RECORD`]-byte records (empty for nearly every package):
+/// the revision's index in the table, the dialect's index in [`Dialect::ALL`], 1 for up, and the
+/// section's `[start, len, first line]` in the text. Not a stable API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawVariant {
+    /// The index of the revision's record in the table.
+    pub revision: u32,
+    /// The dialect it runs on.
+    pub dialect: Dialect,
+    /// `true` for an up section.
+    pub up: bool,
+    /// `[start, len, first line]` of the section.
+    pub section: [u32; 3],
+}
+
+impl RawVariant {
+    /// Bytes per record: 4 `u32`s, the dialect, the direction.
+    pub const RECORD: usize = 4 * 4 + 2;
+
+    /// Appends the record's bytes to `out`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        for w in std::iter::once(self.revision).chain(self.section) {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        let dialect = Dialect::ALL.iter().position(|&d| d == self.dialect).unwrap_or(0);
+        out.extend_from_slice(&[dialect as u8, u8::from(self.up)]);
+    }
+
+    /// Decodes one record; `None` for a short one or an unknown dialect (a table this version
+    /// did not write).
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let word = |i: usize| bytes.get(i * 4..i * 4 + 4).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
+        Some(Self {
+            revision: word(0)?,
+            section: [word(1)?, word(2)?, word(3)?],
+            dialect: *Dialect::ALL.get(usize::from(*bytes.get(16)?))?,
+            up: *bytes.get(17)? == 1,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +146,17 @@ mod tests {
         assert_eq!(RawRevision::decode(&bytes), t);
         let short = RawRevision::decode(&bytes[..10]);
         assert_eq!((short.message, short.checksum, short.transactional), ([0, 0], [0; 32], false));
+    }
+
+    #[test]
+    fn a_variant_round_trips() {
+        for (dialect, up) in [(Dialect::Postgres, true), (Dialect::MySql, false), (Dialect::Sqlite, true)] {
+            let v = RawVariant { revision: 7, dialect, up, section: [1, 2, u32::MAX] };
+            let mut bytes = Vec::new();
+            v.encode(&mut bytes);
+            assert_eq!(bytes.len(), RawVariant::RECORD);
+            assert_eq!(RawVariant::decode(&bytes), Some(v));
+            assert_eq!(RawVariant::decode(&bytes[..17]), None);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::checksum::Checksum;
 use crate::diagnostic::Span;
+use crate::dialect::Dialect;
 use crate::id::RevisionId;
 
 /// One revision file, parsed.
@@ -23,11 +24,18 @@ pub struct Revision {
     pub created: Option<String>,
     /// `false` when the header says `transaction: false`.
     pub transactional: bool,
-    /// The SQL under `-- migrate:up`.
+    /// The SQL under the unmarked `-- migrate:up`: what runs on a dialect without an up
+    /// section of its own in `variants`. Empty when the file starts with a marked section
+    /// (`-- migrate:up mysql`), which leaves the other dialects without an up section.
     pub up: Section,
-    /// The SQL under `-- migrate:down`; `None` makes the revision irreversible.
+    /// The SQL under the unmarked `-- migrate:down`; `None` makes the revision irreversible on
+    /// the dialects without a down section of their own in `variants`.
     pub down: Option<Section>,
-    /// SHA-256 of the normalised up section.
+    /// Sections marked for one dialect (`-- migrate:down mysql`), in file order; each replaces
+    /// the unmarked section of its direction on that dialect. [`Revision::on_dialect`] gives the
+    /// revision as one dialect runs it.
+    pub variants: Vec<Variant>,
+    /// SHA-256 of the normalised unmarked up section (per dialect: [`Revision::on_dialect`]).
     pub checksum: Checksum,
     /// Where it came from and where each header field is.
     pub source: SourceInfo,
@@ -40,6 +48,17 @@ pub struct Section {
     pub sql: String,
     /// The 1-based line number in the file of the first line of `sql`.
     pub first_line: usize,
+}
+
+/// A section marked for one dialect: `-- migrate:up DIALECT` or `-- migrate:down DIALECT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The dialect it runs on instead of the unmarked section.
+    pub dialect: Dialect,
+    /// `true` for `-- migrate:up DIALECT`, `false` for `-- migrate:down DIALECT`.
+    pub up: bool,
+    /// Its SQL.
+    pub section: Section,
 }
 
 /// The file a revision was read from and the spans of its header fields.
@@ -65,5 +84,37 @@ impl Revision {
     /// `true` for a revision with two or more parents.
     pub fn is_merge(&self) -> bool {
         self.parents.len() > 1
+    }
+
+    fn variant(&self, dialect: Dialect, up: bool) -> Option<&Section> {
+        self.variants.iter().find(|v| v.dialect == dialect && v.up == up).map(|v| &v.section)
+    }
+
+    /// The up section `dialect` runs: its own, else the unmarked one. `None` when the file has
+    /// up sections for other dialects only (the unmarked one is blank): nothing to run there,
+    /// which `check` reports for a dialect the package targets.
+    pub fn up_on(&self, dialect: Dialect) -> Option<&Section> {
+        let marked_ups = self.variants.iter().any(|v| v.up);
+        self.variant(dialect, true).or((!marked_ups || !self.up.sql.trim().is_empty()).then_some(&self.up))
+    }
+
+    /// The down section `dialect` runs: its own, else the unmarked one; `None`: irreversible
+    /// on `dialect`.
+    pub fn down_on(&self, dialect: Dialect) -> Option<&Section> {
+        self.variant(dialect, false).or(self.down.as_ref())
+    }
+
+    /// The revision as `dialect` runs it: `up`, `down` and `checksum` are that dialect's and
+    /// `variants` is empty. A dialect without an up section gets an empty one (see
+    /// [`Revision::up_on`]; `check` refuses it for the package's dialects).
+    pub fn on_dialect(&self, dialect: Dialect) -> Revision {
+        let up = self.up_on(dialect).cloned().unwrap_or(Section { sql: String::new(), ..self.up.clone() });
+        Revision {
+            checksum: Checksum::of_up_section(&up.sql),
+            up,
+            down: self.down_on(dialect).cloned(),
+            variants: Vec::new(),
+            ..self.clone()
+        }
     }
 }

@@ -1,6 +1,8 @@
-//! The SQL rule: every section of every revision must split into statements in each dialect the
-//! package targets (`dialects` in `[package.metadata.migrate]`, all three by default). An
-//! unterminated quote, comment or dollar quote is caught here, by `cargo migrate check` and
+//! The SQL rules: every dialect the package targets (`dialects` in `[package.metadata.migrate]`,
+//! all three by default) has an up section to run in every revision, and a down section in every
+//! revision that has one for another dialect; and every section splits into statements in each
+//! dialect that runs it (a section marked `-- migrate:down mysql` only in MySQL). An unterminated
+//! quote, comment or dollar quote is caught here, by `cargo migrate check` and
 //! `embed_migrations!`, instead of at a boot.
 
 use crate::diagnostic::{Code, Diagnostic, Span};
@@ -26,11 +28,7 @@ pub fn check_statements(graph: &RevisionGraph, dialects: &[Dialect]) -> Vec<Diag
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     for &node in part {
-                        let r = graph.revision(node);
-                        check_section(r, &r.up, "up", dialects, &mut out);
-                        if let Some(down) = &r.down {
-                            check_section(r, down, "down", dialects, &mut out);
-                        }
+                        check_revision(graph.revision(node), dialects, &mut out);
                     }
                     out
                 })
@@ -56,8 +54,72 @@ fn may_be_unterminated(sql: &str) -> bool {
     sql.bytes().any(|b| matches!(b, b'\'' | b'"' | b'`' | b'$')) || sql.contains("/*")
 }
 
-fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
-    check_copy(r, section, name, dialects, out);
+/// Each section of `r` on the dialects of the package that run it; a dialect left without one.
+fn check_revision(r: &Revision, dialects: &[Dialect], out: &mut Vec<Diagnostic>) {
+    let has_down = r.down.is_some() || r.variants.iter().any(|v| !v.up);
+    for up in [true, false] {
+        // Each section with the package's dialects that run it, in the order first met.
+        let mut runs: Vec<(&Section, Vec<Dialect>)> = Vec::new();
+        let mut without = Vec::new();
+        for &d in dialects {
+            let section = if up { r.up_on(d) } else { r.down_on(d) };
+            match section {
+                Some(s) => match runs.iter_mut().find(|(other, _)| std::ptr::eq(*other, s)) {
+                    Some((_, ds)) => ds.push(d),
+                    None => runs.push((s, vec![d])),
+                },
+                None if up || has_down => without.push(d),
+                None => {}
+            }
+        }
+        let direction = if up { "up" } else { "down" };
+        for (section, using) in runs {
+            let marked = r.variants.iter().any(|v| std::ptr::eq(&v.section, section));
+            let name = if marked { format!("{direction} {}", using[0]) } else { direction.to_owned() };
+            check_section(r, section, &name, &using, dialects, out);
+        }
+        if !without.is_empty() {
+            out.push(no_section(r, direction, &without));
+        }
+    }
+}
+
+/// A dialect the package targets with no section to run in this direction, pointing at the
+/// first marked section of that direction (or the unmarked one).
+fn no_section(r: &Revision, direction: &str, without: &[Dialect]) -> Diagnostic {
+    let names: Vec<String> = without.iter().map(ToString::to_string).collect();
+    let up = direction == "up";
+    let marker = format!("-- migrate:{direction}");
+    let (line, line_text) = match r.variants.iter().find(|v| v.up == up) {
+        Some(v) => (v.section.first_line - 1, format!("{marker} {}", v.dialect)),
+        None => (r.down.as_ref().map_or(r.up.first_line, |d| d.first_line) - 1, marker.clone()),
+    };
+    let what = if up { "has no up section" } else { "cannot be downgraded" };
+    Diagnostic::error(
+        Code::NoSectionForDialect,
+        format!("revision `{}` {what} for {}, which the package targets", r.id, names.join(", ")),
+    )
+    .with_label(
+        &r.source.path,
+        Some(Span { line, start: 0, end: line_text.len(), line_text }),
+        format!("a {direction} section for other databases only"),
+    )
+    .with_help(format!(
+        "add `{marker} {}` with its SQL, or an unmarked `{marker}` for every database without its own; or leave it out of dialects in [package.metadata.migrate]",
+        names[0]
+    ))
+}
+
+fn check_section(
+    r: &Revision,
+    section: &Section,
+    name: &str,
+    using: &[Dialect],
+    package: &[Dialect],
+    out: &mut Vec<Diagnostic>,
+) {
+    check_copy(r, section, name, using, out);
+    let dialects = using;
     if !may_be_unterminated(&section.sql) {
         return;
     }
@@ -76,10 +138,11 @@ fn check_section(r: &Revision, section: &Section, name: &str, dialects: &[Dialec
     for (line, what, failing) in failures {
         let line_text = section.sql.lines().nth(line - section.first_line).unwrap_or_default();
         let names: Vec<String> = failing.iter().map(ToString::to_string).collect();
-        let help = if failing.len() < dialects.len() || dialects.len() < Dialect::ALL.len() {
+        let help = if failing.len() < dialects.len() || package.len() < Dialect::ALL.len() {
             format!(
-                "close it; if this package targets only some databases, list them in [package.metadata.migrate] (today: dialects = {:?})",
-                dialects.iter().map(ToString::to_string).collect::<Vec<_>>()
+                "close it; if this package targets only some databases, list them in [package.metadata.migrate] (today: dialects = {:?}), or give a database a section of its own (`-- migrate:up {}`)",
+                package.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                failing[0]
             )
         } else {
             "close it (a quote inside a string is written twice: 'it''s')".to_owned()
@@ -166,6 +229,48 @@ mod tests {
         assert_eq!(found[0].labels[0].span.as_ref().map(|s| s.line), Some(7));
         assert!(found[0].message.ends_with("targets mysql, sqlite"), "{}", found[0].message);
         assert!(check_statements(&g, &[Dialect::Postgres]).is_empty());
+    }
+
+    fn graph_of(text: &str) -> RevisionGraph {
+        let r = crate::parse_revision("migrations/0001_a1.sql", text.as_bytes()).expect("parses");
+        RevisionGraph::build_unchecked(vec![r]).0
+    }
+
+    #[test]
+    fn each_dialect_needs_a_section_to_run() {
+        let head = "-- revision: a1\n-- revises:\n-- message: m\n\n";
+        // The DROP INDEX of issue 13: MySQL has no down of its own.
+        let g = graph_of(&format!(
+            "{head}-- migrate:up\nCREATE INDEX ix ON t (c);\n-- migrate:down postgres\nDROP INDEX ix;\n-- migrate:down sqlite\nDROP INDEX ix;\n"
+        ));
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::NoSectionForDialect);
+        assert!(found[0].message.contains("cannot be downgraded for mysql"), "{}", found[0].message);
+        assert_eq!(found[0].labels[0].span.as_ref().map(|s| s.line), Some(7));
+        assert!(found[0].help.as_deref().unwrap_or_default().contains("-- migrate:down mysql"));
+        assert!(check_statements(&g, &[Dialect::Postgres, Dialect::Sqlite]).is_empty());
+        // Up sections for two databases only.
+        let g = graph_of(&format!("{head}-- migrate:up postgres\nSELECT 1;\n-- migrate:up mysql\nSELECT 1;\n"));
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("has no up section for sqlite"), "{}", found[0].message);
+        // An irreversible revision is not a missing section.
+        assert!(check_statements(&graph_with_up("SELECT 1;\n"), &Dialect::ALL).is_empty());
+    }
+
+    #[test]
+    fn a_marked_section_is_split_only_in_its_dialect() {
+        let head = "-- revision: a1\n-- revises:\n-- message: m\n\n";
+        let g = graph_of(&format!(
+            "{head}-- migrate:up\nSELECT 1;\n-- migrate:up postgres\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n"
+        ));
+        assert!(check_statements(&g, &Dialect::ALL).is_empty(), "the $$ body is PostgreSQL's only");
+        let g = graph_of(&format!("{head}-- migrate:up\nSELECT 1;\n-- migrate:up mysql\nSELECT 'open;\n"));
+        let found = check_statements(&g, &Dialect::ALL);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.starts_with("the up mysql section"), "{}", found[0].message);
+        assert!(found[0].message.ends_with("(as mysql)"), "{}", found[0].message);
     }
 
     #[test]

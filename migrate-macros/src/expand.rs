@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use migrate_core::{Config, Diagnostic, RawRevision, Revision, load_dir, read_config};
+use migrate_core::{Config, Diagnostic, Dialect, RawRevision, RawVariant, Revision, load_dir, read_config};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
@@ -24,16 +24,29 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     let graph = loaded.into_valid_graph().map_err(|d| combine(d.iter().filter(|d| d.is_error())))?;
     let mut text = String::new();
     let mut records = Vec::with_capacity(graph.len() * RawRevision::RECORD);
-    for &n in graph.topological_order() {
+    let mut variants = Vec::new();
+    for (i, &n) in graph.topological_order().iter().enumerate() {
         revision(&mut text, graph.revision(n), &mut records);
+        for v in &graph.revision(n).variants {
+            let [start, len] = push(&mut text, &v.section.sql);
+            let section = [start, len, v.section.first_line as u32];
+            RawVariant { revision: i as u32, dialect: v.dialect, up: v.up, section }.encode(&mut variants);
+        }
     }
     let records = syn::LitByteStr::new(&records, Span::call_site());
+    let variants = syn::LitByteStr::new(&variants, Span::call_site());
     let table = &config.table;
     let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
     let lock = &config.lock;
-    // What the boot fast path compares, computed here once instead of at every boot.
-    let digest = migrate_core::applied_history_digest(&graph);
+    // What the boot fast path compares, computed here once instead of at every boot: one
+    // digest, or one per dialect (in `Dialect::ALL` order) when a section is marked for one.
+    let digest = if !graph.has_variants() {
+        migrate_core::applied_history_digest(&graph)
+    } else {
+        let digests = Dialect::ALL.map(|d| migrate_core::applied_history_digest(&graph.on_dialect(d)));
+        digests.join(",")
+    };
     let heads = graph.real_heads().iter().map(|&n| graph.revision(n).id.as_str()).collect::<Vec<_>>().join(",");
     let transaction = &config.transaction;
     let database_url =
@@ -49,6 +62,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
             transaction: #transaction,
             digest: #digest,
             heads: #heads,
+            variants: #variants,
         })
     }})
 }
@@ -66,6 +80,7 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
             transaction: "revision",
             digest: "",
             heads: "",
+            variants: b"",
         })
     }}
 }

@@ -6,7 +6,9 @@
 
 use std::sync::OnceLock;
 
-use migrate_core::{Checksum, RawRevision, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span};
+use migrate_core::{
+    Checksum, Dialect, RawRevision, RawVariant, Revision, RevisionGraph, RevisionId, Section, SourceInfo, Span, Variant,
+};
 
 use crate::backend::DbPool;
 use crate::engine::{Options, Report};
@@ -39,10 +41,13 @@ pub struct EmbeddedMeta {
     pub lock: &'static str,
     /// `transaction`.
     pub transaction: &'static str,
-    /// `migrate_core::applied_history_digest` of the embedded graph ("": compute at run time).
+    /// `migrate_core::applied_history_digest` of the embedded graph ("": compute at run time);
+    /// when `variants` is not empty, one per dialect in `Dialect::ALL` order, comma separated.
     pub digest: &'static str,
     /// The head ids, comma separated.
     pub heads: &'static str,
+    /// The sections marked for one dialect, [`RawVariant::RECORD`] bytes each (usually none).
+    pub variants: &'static [u8],
 }
 
 /// One embedded revision: a view into the embedded table.
@@ -51,6 +56,8 @@ pub struct EmbeddedRevision {
     raw: RawRevision,
     text: &'static str,
     dir: &'static str,
+    /// This revision's records in the table of sections marked for one dialect.
+    variants: &'static [u8],
 }
 
 impl EmbeddedRevision {
@@ -104,7 +111,16 @@ impl EmbeddedRevision {
         (line > 0).then(|| EmbeddedSection { sql: self.slice([start, len]), first_line: line })
     }
 
-    /// SHA-256 of the normalised up section.
+    /// The sections marked for one dialect (`-- migrate:down mysql`): `(dialect, up?, section)`,
+    /// each replacing the section above of its direction on that dialect.
+    pub fn variants(&self) -> impl Iterator<Item = (Dialect, bool, EmbeddedSection)> + '_ {
+        self.variants.chunks_exact(RawVariant::RECORD).filter_map(RawVariant::decode).map(|v| {
+            let [start, len, line] = v.section;
+            (v.dialect, v.up, EmbeddedSection { sql: self.slice([start, len]), first_line: line })
+        })
+    }
+
+    /// SHA-256 of the normalised (unmarked) up section.
     pub fn checksum(&self) -> [u8; 32] {
         self.raw.checksum
     }
@@ -141,12 +157,18 @@ impl Migrations {
     /// What a fully applied history of these revisions looks like (digest, count, heads), as
     /// `embed_migrations!` computed it: an up-to-date boot compares it with the summary row
     /// without building the graph. Computed from the graph for a table the macro did not write.
-    pub(crate) fn expected(&self) -> Result<Expected, MigrateError> {
-        if self.meta.digest.is_empty() {
-            return Ok(Expected::of_graph(self.graph()?));
-        }
+    pub(crate) fn expected(&self, dialect: Dialect) -> Result<Expected, MigrateError> {
+        let digest = if self.meta.variants.is_empty() {
+            Some(self.meta.digest)
+        } else {
+            let at = Dialect::ALL.iter().position(|&d| d == dialect).unwrap_or(0);
+            self.meta.digest.split(',').nth(at)
+        };
+        let Some(digest) = digest.filter(|d| !d.is_empty()) else {
+            return Ok(Expected::of_graph(&self.graph()?.on_dialect(dialect)));
+        };
         let heads = self.meta.heads.split(',').filter(|h| !h.is_empty()).filter_map(|h| RevisionId::parse(h).ok());
-        Ok(Expected { digest: self.meta.digest.to_owned(), count: self.len(), heads: heads.collect() })
+        Ok(Expected { digest: digest.to_owned(), count: self.len(), heads: heads.collect() })
     }
 
     /// The revision graph of the embedded revisions (built once).
@@ -216,10 +238,31 @@ impl Migrations {
 
     /// Every revision, parents and dependencies before their children.
     pub fn revisions(&self) -> impl ExactSizeIterator<Item = EmbeddedRevision> + '_ {
-        self.table.chunks_exact(RawRevision::RECORD).map(|record| EmbeddedRevision {
+        let variants = self.meta.variants;
+        // The macro writes a revision's variants together, in table order: its records are
+        // the run between two binary searches on the revision index (nothing for most tables).
+        let records = variants.len() / RawVariant::RECORD;
+        let first_at_or_after = move |i: usize| {
+            let revision = |k: usize| {
+                let at = k * RawVariant::RECORD;
+                variants.get(at..at + 4).and_then(|b| b.try_into().ok()).map_or(u32::MAX, u32::from_le_bytes)
+            };
+            let (mut lo, mut hi) = (0, records);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if (revision(mid) as usize) < i { lo = mid + 1 } else { hi = mid }
+            }
+            lo * RawVariant::RECORD
+        };
+        self.table.chunks_exact(RawRevision::RECORD).enumerate().map(move |(i, record)| EmbeddedRevision {
             raw: RawRevision::decode(record),
             text: self.text,
             dir: self.meta.dir,
+            variants: if records == 0 {
+                &[]
+            } else {
+                variants.get(first_at_or_after(i)..first_at_or_after(i + 1)).unwrap_or_default()
+            },
         })
     }
 
@@ -280,6 +323,7 @@ fn to_revision(e: &EmbeddedRevision) -> Revision {
         transactional: e.transactional(),
         up: section(e.up()),
         down: e.down().map(section),
+        variants: e.variants().map(|(dialect, up, s)| Variant { dialect, up, section: section(s) }).collect(),
         checksum: Checksum(e.checksum()),
         source: SourceInfo {
             path: e.path(),
@@ -314,8 +358,44 @@ mod tests {
     #[test]
     fn the_embedded_expectation_is_the_one_the_graph_gives() {
         let graph = VALID.graph().expect("graph");
-        assert_eq!(VALID.expected().expect("expected"), Expected::of_graph(graph));
+        assert_eq!(VALID.expected(Dialect::Sqlite).expect("expected"), Expected::of_graph(graph));
         assert!(!VALID.meta.digest.is_empty(), "the macro computed it");
+    }
+
+    static DIALECTS: Migrations = crate::embed_migrations!("tests/fixtures/dialects");
+
+    #[test]
+    fn the_embedded_expectation_is_the_dialects_own() {
+        let graph = DIALECTS.graph().expect("graph");
+        let digests: Vec<String> = Dialect::ALL
+            .iter()
+            .map(|&d| {
+                let expected = DIALECTS.expected(d).expect("expected");
+                assert_eq!(expected, Expected::of_graph(&graph.on_dialect(d)), "{d}");
+                expected.digest
+            })
+            .collect();
+        assert_ne!(digests[2], digests[0], "SQLite runs its own up section");
+        assert_eq!(digests[1], digests[0], "MySQL's own down section changes no checksum");
+    }
+
+    static DIALECTS_AGAIN: Migrations = crate::embed_migrations!("tests/fixtures/dialects");
+
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn sqlite_runs_its_own_section_and_boots_up_to_date() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("dialects.db").display());
+        let pool = crate::AnyPool::connect(&url).await.expect("open");
+        assert_eq!(DIALECTS.upgrade(&pool).await.expect("migrate").steps.len(), 3);
+        let crate::AnyPool::Sqlite(sqlite) = &pool else { unreachable!("a SQLite URL") };
+        let via: (String,) = sqlx::query_as("SELECT via FROM marked").fetch_one(sqlite).await.expect("row");
+        assert_eq!(via.0, "sqlite");
+        let report = DIALECTS_AGAIN.upgrade(&pool).await.expect("boot");
+        assert!(report.steps.is_empty() && !report.locked, "the fast path matched: {report:?}");
+        assert!(DIALECTS_AGAIN.graph.get().is_none(), "and built no graph");
+        assert!(DIALECTS.status(&pool).await.expect("status").drifted.is_empty());
+        pool.close().await;
     }
 
     /// Two statics stand for two processes: the first migrates, the second boots up to date.

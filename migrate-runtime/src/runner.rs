@@ -90,7 +90,7 @@ impl<'m> Runner<'m> {
                 return engine::upgrade(pool, graph, &migrate_core::Target::HEADS, &self.options).await;
             }
             // Up to date: one statement against what the macro computed; no graph is built.
-            let expected = self.migrations.expected()?;
+            let expected = self.migrations.expected(pool.dialect())?;
             engine::upgrade_embedded(pool, expected, || self.migrations.graph(), &self.options).await
         })
     }

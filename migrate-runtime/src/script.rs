@@ -31,6 +31,7 @@ pub fn script(
     table: &str,
     database: Option<&str>,
 ) -> Result<String, MigrateError> {
+    let graph = &*graph.on_dialect(dialect);
     let direction = if plan.direction == Direction::Up { "upgrade" } else { "downgrade" };
     let up = plan.direction == Direction::Up;
     let table = HistoryTable::new(dialect, table);

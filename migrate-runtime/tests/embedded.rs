@@ -50,3 +50,32 @@ fn embedded_in_topological_order_with_metadata() {
     assert_eq!(VALID.table(), "migrate_history");
     assert_eq!(VALID.dir(), "tests/fixtures/valid");
 }
+
+static DIALECTS: Migrations = embed_migrations!("tests/fixtures/dialects");
+
+/// Sections marked for one dialect reach the binary as core reads them, each at its line.
+#[test]
+fn dialect_sections_are_embedded() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let graph = migrate_runtime::tool::core::load_dir(&root.join("tests/fixtures/dialects"), root)
+        .graph
+        .expect("the fixture is valid");
+    for (embedded, &node) in DIALECTS.revisions().zip(graph.topological_order()) {
+        let r = graph.revision(node);
+        let from_core: Vec<_> =
+            r.variants.iter().map(|v| (v.dialect, v.up, v.section.sql.as_str(), v.section.first_line as u32)).collect();
+        let embedded: Vec<_> = embedded.variants().map(|(d, up, s)| (d, up, s.sql, s.first_line)).collect();
+        assert_eq!(embedded, from_core, "{}", r.id);
+    }
+    let v2 = DIALECTS.get("v2").expect("v2");
+    assert_eq!(v2.variants().count(), 2);
+    let rebuilt = DIALECTS.graph().expect("the embedded graph");
+    for dialect in migrate_runtime::Dialect::ALL {
+        let (ours, core) = (rebuilt.on_dialect(dialect), graph.on_dialect(dialect));
+        for n in 0..core.len() {
+            assert_eq!(ours.revision(n).up, core.revision(n).up, "{dialect}");
+            assert_eq!(ours.revision(n).down, core.revision(n).down, "{dialect}");
+            assert_eq!(ours.revision(n).checksum, core.revision(n).checksum, "{dialect}");
+        }
+    }
+}

@@ -194,3 +194,51 @@ fn every_problem_in_a_file_is_reported() {
     let codes: Vec<Code> = errors(text.as_bytes()).into_iter().map(|(c, _)| c).collect();
     assert_eq!(codes, [Code::UnknownKey, Code::RepeatedKey, Code::InvalidValue]);
 }
+
+#[test]
+fn a_section_may_be_marked_for_one_dialect() {
+    let text = GOOD.replacen(
+        "ALTER TABLE users DROP COLUMN email;\n",
+        "ALTER TABLE users DROP COLUMN email;\n-- migrate:down mysql\nALTER TABLE users DROP email;\n-- migrate:up sqlite\nSELECT 1;\n",
+        1,
+    );
+    let r = parse_revision("m/x.sql", text.as_bytes()).expect("valid");
+    assert_eq!(r.up.sql.trim(), "ALTER TABLE users ADD COLUMN email TEXT;");
+    assert_eq!(r.down.as_ref().map(|d| d.sql.trim()), Some("ALTER TABLE users DROP COLUMN email;"));
+    assert_eq!(r.variants.len(), 2);
+    assert_eq!(
+        (r.variants[0].dialect, r.variants[0].up, r.variants[0].section.first_line),
+        (Dialect::MySql, false, 12)
+    );
+    assert_eq!(r.down_on(Dialect::MySql).map(|d| d.sql.trim()), Some("ALTER TABLE users DROP email;"));
+    assert_eq!(r.down_on(Dialect::Postgres), r.down.as_ref());
+    assert_eq!(r.up_on(Dialect::Sqlite).map(|s| s.sql.trim()), Some("SELECT 1;"));
+    // The checksum is the one of what runs on the dialect.
+    assert_eq!(r.on_dialect(Dialect::Postgres).checksum, r.checksum);
+    assert_eq!(r.on_dialect(Dialect::MySql).checksum, r.checksum);
+    assert_ne!(r.on_dialect(Dialect::Sqlite).checksum, r.checksum);
+    assert!(r.on_dialect(Dialect::MySql).variants.is_empty());
+}
+
+#[test]
+fn a_file_may_start_with_a_marked_up_section() {
+    let text = "-- revision: a\n-- revises:\n-- message: m\n\n-- migrate:up postgres\nCREATE INDEX CONCURRENTLY i ON t (c);\n-- migrate:up mariadb\nCREATE INDEX i ON t (c);\n";
+    let r = parse_revision("m/x.sql", text.as_bytes()).expect("valid: no empty-up error");
+    assert_eq!(r.up_on(Dialect::MySql).map(|s| s.first_line), Some(8));
+    assert_eq!(r.up_on(Dialect::Sqlite), None, "no section to run on SQLite");
+    assert_eq!(r.on_dialect(Dialect::Sqlite).up.sql, "");
+    // An unmarked up after a marked one serves the other dialects.
+    let text = format!("{text}-- migrate:up\nSELECT 1;\n");
+    let r = parse_revision("m/x.sql", text.as_bytes()).expect("valid");
+    assert_eq!(r.up_on(Dialect::Sqlite).map(|s| s.sql.trim()), Some("SELECT 1;"));
+}
+
+#[test]
+fn dialect_markers_that_are_wrong() {
+    let text = GOOD.replacen("-- migrate:down", "-- migrate:down oracle\nX;\n-- migrate:down", 1);
+    assert_eq!(errors(text.as_bytes()), [(Code::UnknownSection, Some(9))]);
+    let text = format!("{GOOD}-- migrate:down mysql\nA;\n-- migrate:down mariadb\nB;\n");
+    assert_eq!(errors(text.as_bytes()), [(Code::RepeatedSection, Some(13))]);
+    let text = GOOD.replacen("-- migrate:up", "-- migrate:down sqlite\n-- migrate:up", 1);
+    assert_eq!(errors(text.as_bytes()), [(Code::DownBeforeUp, Some(6))]);
+}

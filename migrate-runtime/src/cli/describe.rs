@@ -93,8 +93,14 @@ pub fn verbose(graph: &RevisionGraph, node: Node, current: bool) -> String {
     if !r.transactional {
         out.push_str("Transaction: false\n");
     }
-    if r.down.is_none() {
+    if r.down.is_none() && !r.variants.iter().any(|v| !v.up) {
         out.push_str("Irreversible: no down section\n");
+    }
+    if !r.variants.is_empty() {
+        let mut marked: Vec<String> =
+            r.variants.iter().map(|v| format!("{} {}", if v.up { "up" } else { "down" }, v.dialect)).collect();
+        marked.dedup();
+        out.push_str(&format!("Dialect sections: {}\n", marked.join(", ")));
     }
     out.push_str(&format!("Path: {}\n", r.source.path));
     out.push_str(&format!("\n    {}\n\n    Revision ID: {}\n    Revises: {parents}\n", r.message, r.id));

@@ -181,6 +181,10 @@ pub async fn show(inv: &Invocation<'_>, args: &ShowArgs) -> Result<(), Failure> 
                 let mut value = describe::json(&graph, node);
                 value["up"] = r.up.sql.clone().into();
                 value["down"] = r.down.as_ref().map(|d| d.sql.clone()).into();
+                for v in &r.variants {
+                    let key = format!("{} {}", if v.up { "up" } else { "down" }, v.dialect);
+                    value[key] = v.section.sql.clone().into();
+                }
                 value
             })
             .collect();
@@ -197,7 +201,12 @@ pub async fn show(inv: &Invocation<'_>, args: &ShowArgs) -> Result<(), Failure> 
         println!("-- migrate:up (line {})\n{}", r.up.first_line, r.up.sql.trim_end());
         match &r.down {
             Some(d) => println!("\n-- migrate:down (line {})\n{}", d.first_line, d.sql.trim_end()),
+            None if r.variants.iter().any(|v| !v.up) => {}
             None => println!("\n(no down section: this revision cannot be downgraded)"),
+        }
+        for v in &r.variants {
+            let (direction, s) = (if v.up { "up" } else { "down" }, &v.section);
+            println!("\n-- migrate:{direction} {} (line {})\n{}", v.dialect, s.first_line, s.sql.trim_end());
         }
     }
     Ok(())

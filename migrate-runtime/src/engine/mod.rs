@@ -272,6 +272,7 @@ fn ids(graph: &RevisionGraph, nodes: &[Node]) -> Vec<RevisionId> {
 /// # Errors
 /// A database error, or a history row this version cannot read.
 pub async fn status(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options) -> Result<Status, MigrateError> {
+    let graph = &*graph.on_dialect(pool.dialect());
     let mut conn = open(pool, options).await?;
     let table = HistoryTable::new(conn.dialect(), &options.table);
     let rows = read_history(&mut conn, &table).await?;
@@ -289,6 +290,7 @@ pub async fn up_to_date(
     graph: &RevisionGraph,
     options: &Options,
 ) -> Result<Option<Vec<RevisionId>>, MigrateError> {
+    let graph = &*graph.on_dialect(pool.dialect());
     let mut conn = open(pool, options).await?;
     let table = HistoryTable::new(conn.dialect(), &options.table);
     crate::fastpath::up_to_date(&mut conn, &Expected::of_graph(graph), &table).await
@@ -358,6 +360,8 @@ async fn migrate(
     options: &Options,
     verb: Verb,
 ) -> Result<Report, MigrateError> {
+    // What runs, is recorded and is compared for drift is what this database's dialect runs.
+    let graph = &*graph.on_dialect(pool.dialect());
     let mut conn = open(pool, options).await?;
     let fast = verb == Verb::Upgrade
         && (*target == Target::HEADS || (*target == Target::HEAD && graph.heads().len() == 1))
@@ -397,7 +401,8 @@ pub(crate) async fn upgrade_embedded<'g>(
     if let Some(report) = fast_path(&mut conn, &expected, options).await? {
         return Ok(report);
     }
-    after_fast_path(conn, pool, graph()?, &Target::HEADS, options, Verb::Upgrade, Some(expected)).await
+    let graph = graph()?.on_dialect(pool.dialect());
+    after_fast_path(conn, pool, &graph, &Target::HEADS, options, Verb::Upgrade, Some(expected)).await
 }
 
 /// Everything after a fast path that did not answer (`expected` is `Some` when it ran: the

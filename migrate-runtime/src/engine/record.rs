@@ -89,6 +89,7 @@ pub async fn stamp(
     mode: super::StampMode,
     options: &Options,
 ) -> Result<Report, MigrateError> {
+    let graph = &*graph.on_dialect(pool.dialect());
     let (mut guard, table) = locked_session(pool, options).await?;
     ensure_tables(guard.conn(), &table, options).await?;
     let before = read_history(guard.conn(), &table).await?;

@@ -5,6 +5,7 @@
 mod cli_database;
 mod crashes;
 mod databases;
+mod dialect_sections;
 mod example_app;
 mod fanout;
 mod galera;
