@@ -78,6 +78,9 @@ error_codes! {
     NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
     InvalidTableName => "invalid-table-name",
+    /// The stairway (`cargo migrate test`): a revision's down section did not return the
+    /// schema to what it was before its up section.
+    DownMismatch => "down-mismatch",
 }
 
 impl fmt::Display for ErrorCode {
@@ -311,6 +314,23 @@ pub enum MigrateError {
     /// The command line was wrong (an unknown option or value).
     #[error("{0}")]
     Usage(String),
+    /// The stairway (`cargo migrate test`): after a revision's up and down sections the
+    /// schema is not what it was before the up section.
+    #[error(
+        "revision `{revision}` ({path}): its down section does not undo its up section on {dialect}; the schema differs in:\n{}",
+        differences.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+    )]
+    DownMismatch {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: String,
+        /// The database it ran on.
+        dialect: crate::Dialect,
+        /// `- line` (in the schema before the up section only) and `+ line` (after the down
+        /// section only), one object per line, as the server describes it.
+        differences: Vec<String>,
+    },
     /// The embedded revisions do not form a valid graph (cannot happen with
     /// `embed_migrations!`, which checks at compile time).
     #[error("the revisions are invalid:\n{0}")]
@@ -339,6 +359,7 @@ impl MigrateError {
             MigrateError::NothingToResolve { .. } => ErrorCode::NothingToResolve,
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
+            MigrateError::DownMismatch { .. } => ErrorCode::DownMismatch,
             MigrateError::NoDatabaseUrl => ErrorCode::NoDatabaseUrl,
             MigrateError::LockUnreliable { .. } => ErrorCode::LockUnreliable,
             MigrateError::LockLost { .. } => ErrorCode::LockLost,

@@ -30,6 +30,7 @@
 extern crate self as migrate_runtime;
 
 mod backend;
+mod catalog;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod database_url;
@@ -44,6 +45,7 @@ mod migrations;
 mod runner;
 mod script;
 mod session;
+mod stairway;
 mod summary;
 mod table;
 
@@ -58,6 +60,7 @@ pub use lock::LockStrategy;
 pub use migrate_core::RevisionId;
 pub use migrations::{EmbeddedRevision, EmbeddedSection, Migrations};
 pub use runner::Runner;
+pub use stairway::Stairway;
 
 /// Used by `embed_migrations!`; not a stable API.
 #[doc(hidden)]
@@ -76,6 +79,7 @@ pub mod tool {
     pub use crate::fanout::upgrade_each;
     pub use crate::lock::{lease_statement, lock_statement};
     pub use crate::script::script;
+    pub use crate::stairway::stairway;
     /// The shared file format, graph, targets and statement splitter.
     pub use migrate_core as core;
 }

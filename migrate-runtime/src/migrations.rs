@@ -228,6 +228,29 @@ impl Migrations {
         self.runner().status(pool).await
     }
 
+    /// The stairway on the empty database of `pool` (a test's own): each revision up, down and
+    /// up again, in order, the schema after its down section compared with the schema before
+    /// its up section (`cargo migrate test` runs the same on scratch databases). Leaves every
+    /// revision applied.
+    ///
+    /// ```no_run
+    /// # static MIGRATIONS: migrate_runtime::Migrations = migrate_runtime::embed_migrations!("tests/fixtures/valid");
+    /// # async fn t() -> Result<(), migrate_runtime::MigrateError> {
+    /// let pool = migrate_runtime::AnyPool::connect("sqlite::memory:").await?;
+    /// let stairway = MIGRATIONS.test_stairway(&pool).await?;
+    /// assert_eq!(stairway.revisions.len(), MIGRATIONS.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// A database with revisions applied already; a failing statement (revision, file, line,
+    /// direction and the database's message); [`MigrateError::DownMismatch`] naming the revision
+    /// and the objects that differ; a database error.
+    pub async fn test_stairway<'p>(&self, pool: impl Into<DbPool<'p>>) -> Result<crate::Stairway, MigrateError> {
+        let pool = pool.into();
+        Box::pin(crate::stairway::stairway(pool, self.graph()?, &self.options())).await
+    }
+
     /// The history table's rows, oldest first.
     ///
     /// # Errors

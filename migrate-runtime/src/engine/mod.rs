@@ -316,14 +316,73 @@ fn check_consistent(status: &Status, options: &Options) -> Result<(), MigrateErr
     Ok(())
 }
 
-fn make_plan(graph: &RevisionGraph, rows: &[HistoryRow], target: &Target, verb: Verb) -> Result<Plan, MigrateError> {
+/// What a run moves the database to: a target, or one revision exactly (the stairway of
+/// `cargo migrate test`).
+#[derive(Clone, Copy)]
+enum Goal<'a> {
+    Target(&'a Target),
+    Only(Node),
+}
+
+fn make_plan(graph: &RevisionGraph, rows: &[HistoryRow], goal: Goal<'_>, verb: Verb) -> Result<Plan, MigrateError> {
     let applied = applied_set(graph, rows);
+    let target = match goal {
+        Goal::Target(target) => target,
+        Goal::Only(node) => return plan_only(graph, &applied, node, verb),
+    };
     let intent = if verb == Verb::Upgrade { Intent::Upgrade } else { Intent::Downgrade };
     let resolved = graph.resolve(target, &graph.heads_of(&applied), intent)?;
     Ok(match verb {
         Verb::Upgrade => plan_upgrade(graph, &applied, &resolved)?,
         Verb::Downgrade => plan_downgrade(graph, &applied, &resolved)?,
     })
+}
+
+/// One revision up (its parents and dependencies applied, itself not) or down (itself applied,
+/// nothing applied depending on it).
+fn plan_only(graph: &RevisionGraph, applied: &[bool], node: Node, verb: Verb) -> Result<Plan, MigrateError> {
+    let r = graph.revision(node);
+    let needs = graph.parents(node).iter().chain(graph.dependencies(node));
+    let blocked = match verb {
+        Verb::Upgrade if applied[node] => Some("it is applied already".to_owned()),
+        Verb::Upgrade => {
+            needs.filter(|&&p| !applied[p]).map(|&p| format!("`{}` is not applied", graph.revision(p).id)).next()
+        }
+        Verb::Downgrade if !applied[node] => Some("it is not applied".to_owned()),
+        Verb::Downgrade => (0..graph.len())
+            .find(|&n| applied[n] && (graph.parents(n).contains(&node) || graph.dependencies(n).contains(&node)))
+            .map(|n| format!("`{}` depends on it and is applied", graph.revision(n).id)),
+    };
+    if let Some(why) = blocked {
+        return Err(MigrateError::Usage(format!("cannot run revision `{}` alone: {why}", r.id)));
+    }
+    if verb == Verb::Downgrade && r.down.is_none() {
+        return Err(MigrateError::Plan(migrate_core::PlanError::Irreversible {
+            revision: r.id.to_string(),
+            path: r.source.path.clone(),
+        }));
+    }
+    let direction = if verb == Verb::Upgrade { migrate_core::Direction::Up } else { migrate_core::Direction::Down };
+    Ok(Plan { direction, steps: vec![node] })
+}
+
+/// Runs exactly one revision, up or down, under the lock and with its history row, as an
+/// upgrade or downgrade would run it (the stairway of `cargo migrate test`).
+///
+/// # Errors
+/// As [`upgrade`]; a revision whose parents are not applied (up), that is not applied or has
+/// an applied dependent (down), or that has no down section there.
+pub(crate) async fn run_only(
+    pool: DbPool<'_>,
+    graph: &RevisionGraph,
+    node: Node,
+    up: bool,
+    options: &Options,
+) -> Result<Report, MigrateError> {
+    let graph = &*graph.on_dialect(pool.dialect());
+    let conn = open(pool, options).await?;
+    let verb = if up { Verb::Upgrade } else { Verb::Downgrade };
+    after_fast_path(conn, pool, graph, Goal::Only(node), options, verb, None).await
 }
 
 /// Upgrades to `target`.
@@ -372,7 +431,7 @@ async fn migrate(
             return Ok(report);
         }
     }
-    after_fast_path(conn, pool, graph, target, options, verb, expected).await
+    after_fast_path(conn, pool, graph, Goal::Target(target), options, verb, expected).await
 }
 
 /// The boot fast path: one statement reading the summary row. A report when the history is
@@ -402,7 +461,7 @@ pub(crate) async fn upgrade_embedded<'g>(
         return Ok(report);
     }
     let graph = graph()?.on_dialect(pool.dialect());
-    after_fast_path(conn, pool, &graph, &Target::HEADS, options, Verb::Upgrade, Some(expected)).await
+    after_fast_path(conn, pool, &graph, Goal::Target(&Target::HEADS), options, Verb::Upgrade, Some(expected)).await
 }
 
 /// Everything after a fast path that did not answer (`expected` is `Some` when it ran: the
@@ -411,7 +470,7 @@ async fn after_fast_path(
     mut conn: Conn,
     pool: DbPool<'_>,
     graph: &RevisionGraph,
-    target: &Target,
+    goal: Goal<'_>,
     options: &Options,
     verb: Verb,
     expected: Option<Expected>,
@@ -424,7 +483,7 @@ async fn after_fast_path(
     // now: judge it only under the lock, once that migrator is done.
     if status.unresolved.is_empty() {
         check_consistent(&status, options)?;
-        let plan = make_plan(graph, &rows, target, verb)?;
+        let plan = make_plan(graph, &rows, goal, verb)?;
         let needs_summary = summary_checked && !rows.is_empty() && status.ahead.is_empty() && status.is_up_to_date();
         if plan.steps.is_empty() && !needs_summary {
             return Ok(Report {
@@ -478,7 +537,7 @@ async fn after_fast_path(
     let planned = (|| {
         let status = analyze(graph, &rows);
         check_consistent(&status, options)?;
-        let plan = make_plan(graph, &rows, target, verb)?;
+        let plan = make_plan(graph, &rows, goal, verb)?;
         if whole_run {
             if let Some(&n) = plan.steps.iter().find(|&&n| !graph.revision(n).transactional) {
                 return Err(MigrateError::RunTransactionRefused {
