@@ -50,6 +50,22 @@ pub enum Command {
     /// Development only: revert everything and apply everything again (a SQLite file is
     /// recreated).
     Reset(ResetArgs),
+    /// Test the revisions on scratch databases of each dialect the package targets: one head,
+    /// upgrade base to head, and the stairway (each revision up, down, up; the schema after
+    /// down must equal the schema before up).
+    Test(TestArgs),
+}
+
+/// `test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A PostgreSQL or MySQL server to create scratch databases on (repeatable; default:
+    /// MIGRATE_DEV_DATABASE_URL, then dev-database-url in [package.metadata.migrate]).
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Vec<String>,
+    /// Test on this dialect only (postgres, mysql, sqlite).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
 }
 
 /// `reset`.

@@ -27,6 +27,9 @@ pub struct Config {
     pub lock: String,
     /// `revision` (default: one transaction per revision) or `run` (one for the whole run).
     pub transaction: String,
+    /// `dev-database-url`: servers (PostgreSQL, MySQL/MariaDB; one string or a list) on which
+    /// `cargo migrate test` creates and drops throwaway databases. Never the application's.
+    pub dev_database_urls: Vec<String>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             dialects: Dialect::ALL.to_vec(),
             lock: "auto".into(),
             transaction: "revision".into(),
+            dev_database_urls: Vec::new(),
         }
     }
 }
@@ -51,7 +55,7 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     let bad = |msg: String| {
         Diagnostic::error(Code::InvalidConfig, msg)
             .with_label(manifest_path, None, "")
-            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\", transaction = \"revision\"")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\", transaction = \"revision\", dev-database-url = [\"postgres://localhost/postgres\"]")
     };
     let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
     let mut config = Config::default();
@@ -62,6 +66,17 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     for (key, value) in section {
         if key == "dialects" {
             config.dialects = read_dialects(value).map_err(bad)?;
+            continue;
+        }
+        if key == "dev-database-url" {
+            let urls = match value {
+                toml::Value::String(url) => Some(vec![url.clone()]),
+                toml::Value::Array(list) => list.iter().map(|u| u.as_str().map(str::to_owned)).collect(),
+                _ => None,
+            };
+            config.dev_database_urls = urls.ok_or_else(|| {
+                bad("[package.metadata.migrate] dev-database-url must be a URL or a list of URLs".into())
+            })?;
             continue;
         }
         let text = value.as_str().ok_or_else(|| bad(format!("[package.metadata.migrate] {key} must be a string")))?;
@@ -126,6 +141,15 @@ pub fn check_table_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_database_urls_are_one_or_a_list() {
+        let one = "[package.metadata.migrate]\ndev-database-url = \"postgres://localhost/postgres\"\n";
+        assert_eq!(read_config("C", one).expect("valid").dev_database_urls, ["postgres://localhost/postgres"]);
+        let two = "[package.metadata.migrate]\ndev-database-url = [\"postgres://h/p\", \"mysql://root@h/\"]\n";
+        assert_eq!(read_config("C", two).expect("valid").dev_database_urls.len(), 2);
+        assert!(read_config("C", "[package.metadata.migrate]\ndev-database-url = 3\n").is_err());
+    }
 
     #[test]
     fn defaults_and_values() {

@@ -43,6 +43,7 @@ mod history;
 mod lock;
 mod migrations;
 mod runner;
+mod scratch;
 mod script;
 mod session;
 mod stairway;
@@ -78,6 +79,7 @@ pub mod tool {
     pub use crate::error::redact_secret;
     pub use crate::fanout::upgrade_each;
     pub use crate::lock::{lease_statement, lock_statement};
+    pub use crate::scratch::{Scratch, ScratchDb};
     pub use crate::script::script;
     pub use crate::stairway::stairway;
     /// The shared file format, graph, targets and statement splitter.

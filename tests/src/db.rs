@@ -43,13 +43,27 @@ pub async fn fresh_databases() -> Vec<TestDb> {
 /// # Panics
 /// With `CI=true` when the server's URL is missing; when a database cannot be created.
 pub async fn fresh(dialect: Dialect) -> Option<TestDb> {
+    if dialect == Dialect::Sqlite {
+        return Some(sqlite().await);
+    }
+    let url = server_url(dialect)?;
+    Some(server(&url, dialect).await)
+}
+
+/// The server URL configured for `dialect` (`MIGRATE_TEST_POSTGRES_URL`,
+/// `MIGRATE_TEST_MYSQL_URL`); `None` with a loud skip message when it is not set, and for
+/// SQLite.
+///
+/// # Panics
+/// With `CI=true` when the URL is missing.
+pub fn server_url(dialect: Dialect) -> Option<String> {
     let var = match dialect {
-        Dialect::Sqlite => return Some(sqlite().await),
+        Dialect::Sqlite => return None,
         Dialect::Postgres => "MIGRATE_TEST_POSTGRES_URL",
         Dialect::MySql => "MIGRATE_TEST_MYSQL_URL",
     };
     match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(server(&url, dialect).await),
+        Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("{var} is not set, and CI=true: database tests must run")
         }

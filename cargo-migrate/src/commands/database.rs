@@ -22,6 +22,11 @@ pub fn init_logging(ctx: &Context) {
         (false, 1) => "debug",
         (false, _) => "trace",
     };
+    init_logging_at(ctx, level);
+}
+
+/// Logs the engine's messages at `level` and above to stderr (`CARGO_MIGRATE_LOG` overrides).
+pub fn init_logging_at(ctx: &Context, level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CARGO_MIGRATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("migrate_runtime={level},sqlx=warn")));
     let _ = tracing_subscriber::fmt()

@@ -1,4 +1,4 @@
-//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`),
+//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`, `test`),
 //! each with `pub fn exec`; writing new revision files is `scaffold.rs`. The database verbs
 //! shared with `myapp migrate` are `migrate_runtime::cli`'s, run here on the migrations folder.
 
@@ -9,6 +9,7 @@ mod merge;
 mod new;
 mod reset;
 mod scaffold;
+mod test;
 
 use migrate_runtime::cli::{DbCommand, Failure};
 
@@ -22,6 +23,7 @@ pub fn exec(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::New(args) => new::exec(ctx, &args),
         Command::Merge(args) => merge::exec(ctx, &args),
         Command::Reset(args) => reset::exec(ctx, &args),
+        Command::Test(args) => test::exec(ctx, &args),
         // `check` validates the files (what the embedded set had checked at build time).
         Command::Db(DbCommand::Check(args)) => check::exec(ctx, &args),
         Command::Db(verb) => {

@@ -14,6 +14,7 @@ mod load;
 mod locks;
 mod poolers;
 mod real_sql;
+mod revision_tests;
 mod run_transaction;
 mod scratch_crate;
 mod secrets;

@@ -1,0 +1,211 @@
+//! `cargo migrate test`: the checks pytest-alembic gives Alembic users, for every dialect the
+//! package targets, on scratch databases (`migrate_runtime::tool::Scratch`): one head (or every
+//! head on a named branch), upgrade base→head, and the stairway (each revision up, down, up;
+//! the schema after down equal to the schema before up). SQLite runs in memory; PostgreSQL and
+//! MySQL run on a development server (`--dev-url`, `MIGRATE_DEV_DATABASE_URL`, or
+//! `dev-database-url` in `[package.metadata.migrate]`) and are skipped, saying so, without one.
+//! Every scratch database is dropped, also after a failure or Ctrl-C.
+
+use std::time::Duration;
+
+use migrate_core::{Dialect, RevisionGraph, Target};
+use migrate_runtime::cli::Failure;
+use migrate_runtime::tool::{Options, Scratch};
+use migrate_runtime::{DriftPolicy, MigrateError};
+use serde_json::{Value, json};
+
+use crate::cli::TestArgs;
+use crate::context::Context;
+
+/// The environment variable naming development servers (several separated by spaces or commas).
+pub const DEV_URL_ENV: &str = "MIGRATE_DEV_DATABASE_URL";
+
+/// One check on one database.
+struct Check {
+    name: &'static str,
+    outcome: Result<String, String>,
+}
+
+/// What happened on one dialect.
+struct DialectRun {
+    dialect: Dialect,
+    skipped: Option<String>,
+    checks: Vec<Check>,
+}
+
+/// Runs `test`.
+pub fn exec(ctx: &Context, args: &TestArgs) -> Result<(), Failure> {
+    let graph = ctx.valid_graph()?;
+    let dialects = match &args.dialect {
+        Some(name) => vec![
+            Dialect::from_name(name)
+                .ok_or_else(|| Failure::Usage(format!("unknown dialect `{name}`: use postgres, mysql or sqlite")))?,
+        ],
+        None => ctx.package.config.dialects.clone(),
+    };
+    let servers = dev_urls(ctx, args);
+    for url in &servers {
+        if Dialect::from_url(url).is_none_or(|d| d == Dialect::Sqlite) {
+            return Err(Failure::Usage(format!(
+                "`{}` is not a PostgreSQL or MySQL server URL (SQLite's scratch databases live in memory)",
+                migrate_runtime::redact_url(url)
+            )));
+        }
+    }
+    if !ctx.quiet {
+        super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
+    }
+    let options = ctx.invocation().options(Duration::from_secs(60), DriftPolicy::Refuse);
+    let runs = super::database::runtime()?.block_on(async {
+        let scratch = Scratch::new();
+        let work = run_all(&graph, &dialects, &servers, &scratch, &options, ctx);
+        let runs = tokio::select! {
+            runs = work => Some(runs),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        let leftovers = scratch.drop_all().await;
+        (runs, leftovers)
+    });
+    let (Some(runs), leftovers) = runs else {
+        return Err(Failure::Problem("interrupted: the scratch databases were dropped".into()));
+    };
+    let failed = runs.iter().flat_map(|r| &r.checks).filter(|c| c.outcome.is_err()).count();
+    if ctx.json() {
+        migrate_runtime::cli::print_json(&json!({
+            "ok": failed == 0 && leftovers.is_empty(),
+            "dialects": runs.iter().map(run_json).collect::<Vec<_>>(),
+            "scratch_left": leftovers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }));
+        return if failed == 0 && leftovers.is_empty() { Ok(()) } else { Err(Failure::Silent) };
+    }
+    if !leftovers.is_empty() {
+        let shown: Vec<String> = leftovers.iter().map(ToString::to_string).collect();
+        return Err(Failure::Problem(format!("scratch databases could not be dropped: {}", shown.join("; "))));
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(Failure::Problem(format!("{n} check(s) failed"))),
+    }
+}
+
+/// Development servers: `--dev-url`, else the environment, else the package's config.
+fn dev_urls(ctx: &Context, args: &TestArgs) -> Vec<String> {
+    if !args.dev_url.is_empty() {
+        return args.dev_url.clone();
+    }
+    if let Ok(list) = std::env::var(DEV_URL_ENV) {
+        let urls: Vec<String> =
+            list.split([' ', ',', '\n']).filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_owned()).collect();
+        if !urls.is_empty() {
+            return urls;
+        }
+    }
+    ctx.package.config.dev_database_urls.clone()
+}
+
+async fn run_all(
+    graph: &RevisionGraph,
+    dialects: &[Dialect],
+    servers: &[String],
+    scratch: &Scratch,
+    options: &Options,
+    ctx: &Context,
+) -> Vec<DialectRun> {
+    let mut runs = Vec::new();
+    for &dialect in dialects {
+        let server = servers.iter().find(|u| Dialect::from_url(u) == Some(dialect));
+        let run = if dialect != Dialect::Sqlite && server.is_none() {
+            DialectRun {
+                dialect,
+                skipped: Some(format!(
+                    "no development server for {dialect}: pass --dev-url, set {DEV_URL_ENV}, or set dev-database-url in [package.metadata.migrate]"
+                )),
+                checks: Vec::new(),
+            }
+        } else {
+            DialectRun { dialect, skipped: None, checks: checks(graph, dialect, server, scratch, options).await }
+        };
+        if !ctx.json() {
+            print_run(&run);
+        }
+        runs.push(run);
+    }
+    runs
+}
+
+async fn checks(
+    graph: &RevisionGraph,
+    dialect: Dialect,
+    server: Option<&String>,
+    scratch: &Scratch,
+    options: &Options,
+) -> Vec<Check> {
+    let shown = |e: MigrateError| e.to_string();
+    let heads = graph.real_heads();
+    let ids: Vec<&str> = heads.iter().map(|&n| graph.revision(n).id.as_str()).collect();
+    let one_head = Check {
+        name: "heads",
+        outcome: Ok(if ids.len() == 1 {
+            format!("one head, {}", ids[0])
+        } else {
+            format!("{} heads, each on a named branch: {}", ids.len(), ids.join(", "))
+        }),
+    };
+    let server = server.map(String::as_str);
+    let upgrade = async {
+        let db = scratch.create(dialect, server).await?;
+        let report = migrate_runtime::tool::upgrade(db.pool.as_db(), graph, &Target::HEADS, options).await;
+        db.pool.close().await;
+        Ok::<_, MigrateError>(format!("{} revision(s) applied from an empty database", report?.steps.len()))
+    };
+    let upgrade = Check { name: "upgrade base→head", outcome: upgrade.await.map_err(shown) };
+    let stairway = async {
+        let db = scratch.create(dialect, server).await?;
+        let done = migrate_runtime::tool::stairway(db.pool.as_db(), graph, options).await;
+        db.pool.close().await;
+        let done = done?;
+        let irreversible: Vec<&str> = done.irreversible.iter().map(|r| r.as_str()).collect();
+        Ok::<_, MigrateError>(match irreversible.len() {
+            0 => format!("{} revision(s) up, down, up", done.revisions.len()),
+            _ => format!(
+                "{} revision(s) up, down, up; {} without a down section (up only): {}",
+                done.revisions.len() - irreversible.len(),
+                irreversible.len(),
+                irreversible.join(", ")
+            ),
+        })
+    };
+    let stairway = Check { name: "stairway", outcome: stairway.await.map_err(shown) };
+    vec![one_head, upgrade, stairway]
+}
+
+fn print_run(run: &DialectRun) {
+    if let Some(why) = &run.skipped {
+        println!("{}: skipped: {why}", run.dialect);
+        return;
+    }
+    let ok = run.checks.iter().all(|c| c.outcome.is_ok());
+    println!("{}: {}", run.dialect, if ok { "ok" } else { "FAILED" });
+    for c in &run.checks {
+        match &c.outcome {
+            Ok(what) => println!("  ok      {}: {what}", c.name),
+            Err(why) => println!("  FAILED  {}: {}", c.name, why.replace('\n', "\n          ")),
+        }
+    }
+}
+
+fn run_json(run: &DialectRun) -> Value {
+    json!({
+        "dialect": run.dialect.to_string(),
+        "status": match (&run.skipped, run.checks.iter().all(|c| c.outcome.is_ok())) {
+            (Some(_), _) => "skipped",
+            (None, true) => "passed",
+            (None, false) => "failed",
+        },
+        "skipped": run.skipped,
+        "checks": run.checks.iter().map(|c| match &c.outcome {
+            Ok(what) => json!({ "name": c.name, "ok": true, "detail": what }),
+            Err(why) => json!({ "name": c.name, "ok": false, "error": why }),
+        }).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,171 @@
+//! `cargo migrate test` on the real servers: the stairway finds the `DROP INDEX` that MariaDB
+//! refuses (issue 13) and passes once the revision has a `-- migrate:down mysql` section; a down
+//! section that forgets an index is found on each database; the example application's revisions
+//! pass; a development server that does not answer is a clear error. No scratch database is
+//! left behind (listed on the server by the name the process gave them).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use migrate_e2e::db::server_url;
+use migrate_e2e::{cargo_migrate_bin, text, workspace_root};
+use migrate_runtime::{AnyPool, Dialect};
+
+const USERS: &str = "-- revision: r0\n-- revises:\n-- message: users\n\n-- migrate:up\nCREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\n\n-- migrate:down\nDROP TABLE users;\n";
+
+/// PostgreSQL's and SQLite's `DROP INDEX`, which MariaDB refuses.
+const INDEX: &str = "-- revision: r1\n-- revises: r0\n-- message: index emails\n\n-- migrate:up\nCREATE INDEX ix_users_email ON users (email);\n\n-- migrate:down\nDROP INDEX ix_users_email;\n";
+
+const MYSQL_DOWN: &str = "\n-- migrate:down mysql\nDROP INDEX ix_users_email ON users;\n";
+
+/// A down section that forgets the index its up section made.
+const FORGETS: &str = "-- revision: r1\n-- revises: r0\n-- message: index emails\n\n-- migrate:up\nCREATE INDEX ix_users_email ON users (email);\nALTER TABLE users ADD COLUMN note VARCHAR(50);\n\n-- migrate:down\nALTER TABLE users DROP COLUMN note;\n";
+
+fn package(index: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .expect("manifest");
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).expect("folder");
+    std::fs::write(migrations.join("0_users.sql"), USERS).expect("revision");
+    std::fs::write(migrations.join("1_index.sql"), index).expect("revision");
+    dir
+}
+
+/// `cargo migrate test ARGS` in `pkg`, and the names of the scratch databases its process
+/// left on `server` (none expected).
+async fn migrate_test(pkg: &Path, server: Option<&str>, args: &[&str]) -> (Output, Vec<String>) {
+    let mut cmd = Command::new(cargo_migrate_bin());
+    cmd.args(["migrate", "test"]).args(args).current_dir(pkg).env("NO_COLOR", "1");
+    cmd.env_remove("MIGRATE_DEV_DATABASE_URL").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(url) = server {
+        cmd.args(["--dev-url", url]);
+    }
+    let child = cmd.spawn().expect("cargo migrate test");
+    let prefix = format!("migrate_scratch_{}_", child.id());
+    let out = child.wait_with_output().expect("output");
+    let left = match server {
+        Some(url) => scratch_databases(url, &prefix).await,
+        None => Vec::new(),
+    };
+    (out, left)
+}
+
+async fn scratch_databases(server: &str, prefix: &str) -> Vec<String> {
+    let sql = match Dialect::from_url(server) {
+        Some(Dialect::Postgres) => format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+        _ => format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{prefix}%'"),
+    };
+    let pool = AnyPool::connect(server).await.expect("server");
+    let names = migrate_e2e::db::texts(&pool, &sql).await;
+    pool.close().await;
+    names
+}
+
+#[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
+async fn the_drop_index_mariadb_refuses_is_found_and_a_mysql_section_fixes_it() {
+    let Some(server) = server_url(Dialect::MySql) else { return };
+    let pkg = package(INDEX);
+    assert!(
+        text(
+            &Command::new(cargo_migrate_bin())
+                .args(["migrate", "check"])
+                .current_dir(pkg.path())
+                .output()
+                .expect("check")
+        )
+        .contains("ok"),
+        "check only splits statements: it passes"
+    );
+    let (out, left) = migrate_test(pkg.path(), Some(&server), &["--dialect", "mysql"]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("FAILED  stairway: revision `r1` failed at migrations/1_index.sql:9 (down)"), "{shown}");
+    assert!(shown.contains("error in your SQL syntax"), "MariaDB's own message: {shown}");
+    assert!(left.is_empty(), "scratch databases left: {left:?}");
+
+    std::fs::write(pkg.path().join("migrations/1_index.sql"), format!("{INDEX}{MYSQL_DOWN}")).expect("fix");
+    let (out, left) = migrate_test(pkg.path(), Some(&server), &["--dialect", "mysql"]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("ok      stairway: 2 revision(s) up, down, up"), "{}", text(&out));
+    assert!(left.is_empty(), "scratch databases left: {left:?}");
+}
+
+async fn a_forgotten_index_is_found(dialect: Dialect) {
+    let server = server_url(dialect);
+    if dialect != Dialect::Sqlite && server.is_none() {
+        return;
+    }
+    let pkg = package(FORGETS);
+    let d = dialect.to_string();
+    let (out, left) = migrate_test(pkg.path(), server.as_deref(), &["--dialect", &d, "--format", "json"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let run = &json["dialects"][0];
+    assert_eq!((run["dialect"].as_str(), run["status"].as_str()), (Some(d.as_str()), Some("failed")), "{json}");
+    let stairway = &run["checks"][2];
+    assert_eq!(stairway["name"], "stairway");
+    let error = stairway["error"].as_str().unwrap_or_default();
+    assert!(error.contains("revision `r1` (migrations/1_index.sql): its down section does not undo"), "{error}");
+    assert!(error.contains("+ ") && error.contains("ix_users_email"), "the index is named: {error}");
+    assert_eq!(run["checks"][1]["ok"], true, "base to head itself works: {json}");
+    assert!(left.is_empty(), "scratch databases left: {left:?}");
+}
+
+#[tokio::test]
+async fn sqlite_stairway_finds_a_forgotten_index() {
+    a_forgotten_index_is_found(Dialect::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
+async fn postgres_stairway_finds_a_forgotten_index() {
+    a_forgotten_index_is_found(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
+async fn mysql_stairway_finds_a_forgotten_index() {
+    a_forgotten_index_is_found(Dialect::MySql).await;
+}
+
+/// The example application's revisions pass on every database configured here.
+#[tokio::test]
+async fn the_example_apps_revisions_pass() {
+    let servers: Vec<String> = [Dialect::Postgres, Dialect::MySql].into_iter().filter_map(server_url).collect();
+    let example = workspace_root().join("examples/app");
+    let mut cmd = Command::new(cargo_migrate_bin());
+    cmd.args(["migrate", "test"]).current_dir(&example).env("NO_COLOR", "1").env_remove("MIGRATE_DEV_DATABASE_URL");
+    for url in &servers {
+        cmd.args(["--dev-url", url]);
+    }
+    let out = cmd.output().expect("cargo migrate test");
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert_eq!(shown.matches("ok      stairway").count(), 1 + servers.len(), "{shown}");
+}
+
+/// A development server that does not answer: a clear error naming it (without its password),
+/// the other dialects still tested, exit 1.
+#[tokio::test]
+async fn an_unreachable_dev_server_is_a_clear_error() {
+    let port = migrate_e2e::local::free_port();
+    let pkg = package(
+        FORGETS
+            .replace(
+                "ALTER TABLE users DROP COLUMN note;",
+                "DROP INDEX ix_users_email;\nALTER TABLE users DROP COLUMN note;",
+            )
+            .as_str(),
+    );
+    let url = format!("postgres://user:s3cret@127.0.0.1:{port}/postgres");
+    let (out, _) = migrate_test(pkg.path(), None, &["--dev-url", &url, "--dialect", "postgres"]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains(&format!("127.0.0.1:{port}")) && !shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("FAILED  upgrade base→head") && shown.contains("cannot connect"), "{shown}");
+}
