@@ -58,6 +58,8 @@ codes! {
     UnknownKey => "unknown-key",
     /// A header key given twice.
     RepeatedKey => "repeated-key",
+    /// A Rust revision (`.rs`) that does not lex as Rust tokens.
+    NotRust => "not-rust",
     /// A required header key is absent.
     MissingKey => "missing-key",
     /// A header value that does not parse (bad id, timestamp, boolean, label).

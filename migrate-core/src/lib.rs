@@ -46,7 +46,7 @@ pub use plan::{Direction, Plan, PlanError, plan_downgrade, plan_stamp, plan_upgr
 pub use range::{RangeError, check_overlap, history_range, removal, upgrade_range};
 pub use record::{RawRevision, RawVariant};
 pub use render::{NewRevision, file_name, file_name_after, render_revision};
-pub use revision::{Revision, Section, SourceInfo, Variant};
+pub use revision::{Revision, RevisionKind, Section, SourceInfo, Variant};
 pub use source::{Listed, display_path, list_dir, read_into};
 pub use statements::check_statements;
 pub use target::{Intent, Resolved, Symbol, Target, TargetError, parse_target};

@@ -8,7 +8,7 @@ use crate::checksum::Checksum;
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::dialect::Dialect;
 use crate::id::RevisionId;
-use crate::revision::{Revision, Section, SourceInfo, Variant};
+use crate::revision::{Revision, RevisionKind, Section, SourceInfo, Variant};
 
 /// Every header key, in the order files are written.
 pub const HEADER_KEYS: &[&str] =
@@ -49,12 +49,16 @@ struct Parser<'a> {
 pub fn parse_revision(path: &str, bytes: &[u8]) -> Result<Revision, Vec<Diagnostic>> {
     let mut p = Parser { path, diagnostics: Vec::new() };
     let text = p.decode(bytes).ok_or_else(|| std::mem::take(&mut p.diagnostics))?;
-    let revision = p.parse_text(text);
+    let revision = if is_rust_file(path) { p.parse_rust(text) } else { p.parse_text(text) };
     match revision {
         Some(r) if p.diagnostics.is_empty() => Ok(r),
         _ => Err(p.diagnostics),
     }
 }
+
+mod rust;
+
+pub use rust::is_rust_file;
 
 /// Splits a file into `(1-based line number, line without its line ending)`.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -178,7 +182,7 @@ impl<'a> Parser<'a> {
         let end = last.map_or_else(|| Span::whole_line(1, ""), |(n, line)| Span::whole_line(n, line));
         let end_label = if up_line.is_some() { "the header ends here" } else { "the file ends here" };
         let sections = up_line.map(|first| self.sections(first, body));
-        self.build(fields, sections, (end, end_label))
+        self.build(fields, sections, (end, end_label), None)
     }
 
     /// Reads one header comment (`comment` is the line after its `--`).
@@ -340,6 +344,7 @@ impl<'a> Parser<'a> {
         mut fields: Fields<'_>,
         sections: Option<Sections>,
         (end, end_label): (Span, &str),
+        rust: Option<Checksum>,
     ) -> Option<Revision> {
         let missing: Vec<&str> =
             ["revision", "revises", "message"].into_iter().filter(|k| fields[slot(k)].is_none()).collect();
@@ -353,7 +358,7 @@ impl<'a> Parser<'a> {
             let message = format!("the header has no `{key}:` line");
             self.error(Code::MissingKey, message, Some(end.clone()), &format!("{end_label} without it"), &help);
         }
-        if sections.is_none() {
+        if sections.is_none() && rust.is_none() {
             self.error(
                 Code::MissingUp,
                 "the file has no `-- migrate:up` line".into(),
@@ -374,7 +379,7 @@ impl<'a> Parser<'a> {
         let created = fields[slot("created")].as_ref().and_then(|f| self.created_value(f));
         let transactional = fields[slot("transaction")].as_ref().is_none_or(|f| self.bool_value(f));
         let Sections { up, down, variants, .. } = sections?;
-        if up.sql.trim().is_empty() && parents.len() < 2 && !variants.iter().any(|v| v.up) {
+        if rust.is_none() && up.sql.trim().is_empty() && parents.len() < 2 && !variants.iter().any(|v| v.up) {
             self.error(
                 Code::EmptyUp,
                 "the up section is empty".into(),
@@ -385,7 +390,7 @@ impl<'a> Parser<'a> {
         }
         let revises_span = fields[slot("revises")].as_ref()?.span.clone();
         let id = id?;
-        let checksum = Checksum::of_up_section(&up.sql);
+        let checksum = rust.unwrap_or_else(|| Checksum::of_up_section(&up.sql));
         let file_name = self.path.rsplit(['/', '\\']).next().unwrap_or(self.path).to_owned();
         Some(Revision {
             id,
@@ -395,6 +400,7 @@ impl<'a> Parser<'a> {
             message: message?,
             created,
             transactional,
+            kind: if rust.is_some() { RevisionKind::Rust } else { RevisionKind::Sql },
             up,
             down,
             variants,

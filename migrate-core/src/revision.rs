@@ -24,6 +24,8 @@ pub struct Revision {
     pub created: Option<String>,
     /// `false` when the header says `transaction: false`.
     pub transactional: bool,
+    /// SQL, or Rust (a `.rs` file whose `up`/`down` functions the application compiles in).
+    pub kind: RevisionKind,
     /// The SQL under the unmarked `-- migrate:up`: what runs on a dialect without an up
     /// section of its own in `variants`. Empty when the file starts with a marked section
     /// (`-- migrate:up mysql`), which leaves the other dialects without an up section.
@@ -39,6 +41,18 @@ pub struct Revision {
     pub checksum: Checksum,
     /// Where it came from and where each header field is.
     pub source: SourceInfo,
+}
+
+/// What a revision file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RevisionKind {
+    /// SQL sections (`.sql`).
+    #[default]
+    Sql,
+    /// Rust functions (`.rs`): `up`, and `down` when `down` is `Some` (its section is empty;
+    /// `up.first_line` is the first line of code). Only an application that embeds the folder
+    /// can run them; the checksum is the one of the normalised token stream.
+    Rust,
 }
 
 /// The SQL of one section, with line endings normalised to `\n`.
@@ -84,6 +98,11 @@ impl Revision {
     /// `true` for a revision with two or more parents.
     pub fn is_merge(&self) -> bool {
         self.parents.len() > 1
+    }
+
+    /// `true` for a Rust revision (a `.rs` file).
+    pub fn is_rust(&self) -> bool {
+        self.kind == RevisionKind::Rust
     }
 
     fn variant(&self, dialect: Dialect, up: bool) -> Option<&Section> {

@@ -1,7 +1,7 @@
 //! Reading a migrations folder: the only I/O in migrate-core.
 //!
-//! Lists the folder and reports (never skips silently) anything in it that is not a `.sql`
-//! revision file; hidden files such as `.gitkeep` are ignored. Reading is separate from listing
+//! Lists the folder and reports (never skips silently) anything in it that is not a revision
+//! file (`.sql`, or `.rs` for a Rust revision); hidden files such as `.gitkeep` are ignored. Reading is separate from listing
 //! so that `load` can read and parse files on several threads.
 
 use std::ffi::OsString;
@@ -18,7 +18,7 @@ pub struct Listed {
     pub display_path: String,
 }
 
-/// Lists the `.sql` files of `dir` (not recursively), sorted by file name.
+/// Lists the `.sql` and `.rs` files of `dir` (not recursively), sorted by file name.
 ///
 /// Files and folders that are not `.sql` revision files produce warnings; `display_base` is
 /// the folder shown paths are relative to.
@@ -53,14 +53,14 @@ pub fn list_dir(dir: &Path, display_base: &Path) -> (Vec<Listed>, Vec<Diagnostic
             continue;
         }
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir || path.extension().is_none_or(|e| e != "sql") {
+        if is_dir || path.extension().is_none_or(|e| e != "sql" && e != "rs") {
             diagnostics.push(
                 Diagnostic::warning(
                     Code::NotARevisionFile,
                     format!("`{}` is not a revision file and is ignored", shown(&path)),
                 )
                 .with_label(shown(&path), None, "")
-                .with_help("revision files end in `.sql`; move other files out of the migrations folder"),
+                .with_help("revision files end in `.sql` (or `.rs` for a Rust revision); move other files out of the migrations folder"),
             );
             continue;
         }
