@@ -6,7 +6,8 @@ use crate::dialect::Dialect;
 /// One revision as `embed_migrations!` writes it: offsets into the package's text, so the
 /// table holds no pointers (each pointer in static data costs 8 bytes and a 24-byte
 /// relocation). The macro writes the table as one byte string of [`RawRevision::RECORD`]-byte
-/// records (little-endian `u32`s in field order, the checksum, then 1 for transactional):
+/// records (little-endian `u32`s in field order, the checksum, then a flag byte: 1 for
+/// transactional, 2 for a Rust revision):
 /// one literal for rustc to read instead of some fifty per revision, which kept the rebuild of
 /// an application embedding 1,000 revisions slower than it needs to be. Read revisions through
 /// `migrate_runtime::EmbeddedRevision`; this format is not a stable API.
@@ -32,6 +33,8 @@ pub struct RawRevision {
     pub checksum: [u8; 32],
     /// `false` for `transaction: false`.
     pub transactional: bool,
+    /// `true` for a Rust revision (its sections are empty; the functions are compiled in).
+    pub rust: bool,
 }
 
 impl RawRevision {
@@ -45,7 +48,7 @@ impl RawRevision {
             out.extend_from_slice(&w.to_le_bytes());
         });
         out.extend_from_slice(&self.checksum);
-        out.push(u8::from(self.transactional));
+        out.push(u8::from(self.transactional) | (u8::from(self.rust) << 1));
     }
 
     /// Decodes one record; `bytes` is [`RawRevision::RECORD`] long (a `chunks_exact` of the
@@ -71,7 +74,8 @@ impl RawRevision {
             down: triple(13),
             file_name: pair(16),
             checksum,
-            transactional: bytes.get(104) == Some(&1),
+            transactional: bytes.get(104).is_some_and(|b| b & 1 == 1),
+            rust: bytes.get(104).is_some_and(|b| b & 2 == 2),
         }
     }
 }
@@ -135,12 +139,13 @@ mod tests {
             file_name: [17, u32::MAX],
             checksum: [0xab; 32],
             transactional: false,
+            rust: true,
         };
         let mut bytes = Vec::new();
         r.encode(&mut bytes);
         assert_eq!(bytes.len(), RawRevision::RECORD);
         assert_eq!(RawRevision::decode(&bytes), r);
-        let t = RawRevision { transactional: true, ..r };
+        let t = RawRevision { transactional: true, rust: false, ..r };
         bytes.clear();
         t.encode(&mut bytes);
         assert_eq!(RawRevision::decode(&bytes), t);

@@ -12,8 +12,43 @@ use syn::LitStr;
 /// trybuild builds them in a generated crate whose `CARGO_MANIFEST_DIR` is elsewhere.
 const MANIFEST_DIR_OVERRIDE: &str = "MIGRATE_MACROS_TEST_MANIFEST_DIR";
 
+/// The macro's arguments: `["dir"] [, database = "sqlite"]`.
+pub(crate) struct Args {
+    dir: Option<LitStr>,
+    database: Option<(Dialect, Span)>,
+}
+
+impl syn::parse::Parse for Args {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut args = Args { dir: None, database: None };
+        if input.peek(LitStr) {
+            args.dir = Some(input.parse()?);
+            if !input.is_empty() {
+                input.parse::<syn::Token![,]>()?;
+            }
+        }
+        while !input.is_empty() {
+            let key: syn::Ident = input.parse()?;
+            if key != "database" {
+                return Err(syn::Error::new(key.span(), "expected `database = \"postgres\" | \"mysql\" | \"sqlite\"`"));
+            }
+            input.parse::<syn::Token![=]>()?;
+            let value: LitStr = input.parse()?;
+            let dialect = Dialect::from_name(&value.value()).ok_or_else(|| {
+                syn::Error::new(value.span(), "the database is \"postgres\", \"mysql\" or \"sqlite\"")
+            })?;
+            args.database = Some((dialect, value.span()));
+            if !input.is_empty() {
+                input.parse::<syn::Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}
+
 /// Expands the macro, or returns every problem as one combined error.
-pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
+pub(crate) fn expand(args: &Args) -> syn::Result<TokenStream> {
+    let dir = args.dir.as_ref();
     let root = package_root()?;
     let manifest = root.join("Cargo.toml");
     let config = read_package_config(&manifest)?;
@@ -35,6 +70,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     }
     let records = syn::LitByteStr::new(&records, Span::call_site());
     let variants = syn::LitByteStr::new(&variants, Span::call_site());
+    let (rust_items, rust_table) = rust_revisions(&graph, &root, args.database)?;
     let table = &config.table;
     let shown_dir = migrate_core::display_path(&root.join(&rel_dir), &root);
     let manifest_track = manifest.exists().then(|| track(&manifest));
@@ -54,6 +90,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
     Ok(quote! {{
         #manifest_track
         #(#tracked)*
+        #rust_items
         ::migrate_runtime::Migrations::__from_embedded(#text, #records, ::migrate_runtime::__private::EmbeddedMeta {
             table: #table,
             dir: #shown_dir,
@@ -63,6 +100,7 @@ pub(crate) fn expand(dir: Option<&LitStr>) -> syn::Result<TokenStream> {
             digest: #digest,
             heads: #heads,
             variants: #variants,
+            rust: #rust_table,
         })
     }})
 }
@@ -81,6 +119,7 @@ pub(crate) fn fallback(error: &syn::Error) -> TokenStream {
             digest: "",
             heads: "",
             variants: b"",
+            rust: &[],
         })
     }}
 }
@@ -119,6 +158,79 @@ fn track(path: &Path) -> TokenStream {
     quote! { const _: &[u8] = ::core::include_bytes!(#abs); }
 }
 
+/// The Rust revisions compiled in: each file a module (`#[path]`, so the compiler's errors
+/// point into it), a wrapper per function boxing its future on the database's connection
+/// type, and the table of wrappers the runtime runs.
+fn rust_revisions(
+    graph: &migrate_core::RevisionGraph,
+    root: &Path,
+    database: Option<(Dialect, Span)>,
+) -> syn::Result<(TokenStream, TokenStream)> {
+    let rust: Vec<&Revision> =
+        graph.topological_order().iter().map(|&n| graph.revision(n)).filter(|r| r.is_rust()).collect();
+    if rust.is_empty() {
+        return Ok((TokenStream::new(), quote! { &[] }));
+    }
+    let Some((dialect, span)) = database else {
+        let files: Vec<&str> = rust.iter().map(|r| r.source.path.as_str()).collect();
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!(
+                "the migrations folder has Rust revisions ({}): name the database their functions take the connection of, as in embed_migrations!(database = \"sqlite\")",
+                files.join(", ")
+            ),
+        ));
+    };
+    let (variant, connection) = match dialect {
+        Dialect::Postgres => (quote::format_ident!("Postgres", span = span), quote! { PgConnection }),
+        Dialect::MySql => (quote::format_ident!("MySql", span = span), quote! { MySqlConnection }),
+        Dialect::Sqlite => (quote::format_ident!("Sqlite", span = span), quote! { SqliteConnection }),
+    };
+    let mut items = TokenStream::new();
+    let mut entries = Vec::new();
+    for r in rust {
+        let module = quote::format_ident!("__migrate_rust_{}", r.id.as_str());
+        let path = root.join(&r.source.path);
+        let path = path.canonicalize().unwrap_or(path).to_string_lossy().into_owned();
+        let wrapper = |name: &str| {
+            let function = quote::format_ident!("{}", name);
+            let wrapper = quote::format_ident!("__migrate_rust_{}_{}", r.id.as_str(), name);
+            let item = quote! {
+                fn #wrapper<'c>(
+                    conn: &'c mut ::migrate_runtime::sqlx::#connection,
+                ) -> ::migrate_runtime::rust::RustFuture<'c> {
+                    ::std::boxed::Box::pin(async move {
+                        let done: ::core::result::Result<(), ::migrate_runtime::rust::BoxError> =
+                            match #module::#function(conn).await {
+                                ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
+                                ::core::result::Result::Err(e) => ::core::result::Result::Err(::core::convert::Into::into(e)),
+                            };
+                        done
+                    })
+                }
+            };
+            (item, quote! { ::migrate_runtime::rust::RustFn::#variant(#wrapper) })
+        };
+        let (up_item, up) = wrapper("up");
+        let (down_item, down) = match &r.down {
+            Some(_) => {
+                let (item, f) = wrapper("down");
+                (item, quote! { ::core::option::Option::Some(#f) })
+            }
+            None => (TokenStream::new(), quote! { ::core::option::Option::None }),
+        };
+        items.extend(quote! {
+            #[path = #path]
+            mod #module;
+            #up_item
+            #down_item
+        });
+        let id = r.id.as_str();
+        entries.push(quote! { ::migrate_runtime::rust::RustRevision { id: #id, up: #up, down: #down } });
+    }
+    Ok((items, quote! { &[#(#entries),*] }))
+}
+
 /// Appends `part` to the text and returns its `[start, len]`.
 fn push(text: &mut String, part: &str) -> [u32; 2] {
     let start = text.len() as u32;
@@ -149,6 +261,7 @@ fn revision(text: &mut String, r: &Revision, out: &mut Vec<u8>) {
         file_name: push(text, &r.source.file_name),
         checksum: r.checksum.0,
         transactional: r.transactional,
+        rust: r.is_rust(),
     };
     record.encode(out);
 }

@@ -78,6 +78,12 @@ error_codes! {
     NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
     InvalidTableName => "invalid-table-name",
+    /// A Rust revision is not compiled into this process (`cargo migrate`): nothing ran.
+    RustNotCompiledIn => "rust-not-compiled-in",
+    /// A Rust revision compiled for another database.
+    RustWrongDatabase => "rust-wrong-database",
+    /// A Rust revision's function returned an error.
+    RustFailed => "rust-failed",
     /// The stairway (`cargo migrate test`): a revision's down section did not return the
     /// schema to what it was before its up section.
     DownMismatch => "down-mismatch",
@@ -314,6 +320,45 @@ pub enum MigrateError {
     /// The command line was wrong (an unknown option or value).
     #[error("{0}")]
     Usage(String),
+    /// A plan holds a Rust revision and this process did not compile it in (`cargo migrate`):
+    /// refused before anything runs.
+    #[error(
+        "revision `{revision}` ({path}) is a Rust revision: only the application that embeds the migrations runs it; run `{command}` (the deployed binary, or `cargo run -- migrate …`), then go on"
+    )]
+    RustNotCompiledIn {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: String,
+        /// The application's command to run instead.
+        command: String,
+    },
+    /// A Rust revision compiled for one database asked to run on another.
+    #[error(
+        "revision `{revision}` was compiled for {compiled} (embed_migrations!(database = …)) and cannot run on {database}"
+    )]
+    RustWrongDatabase {
+        /// The revision.
+        revision: String,
+        /// The database it was compiled for.
+        compiled: crate::Dialect,
+        /// The database connected to.
+        database: crate::Dialect,
+    },
+    /// A Rust revision's function returned an error.
+    #[error("revision `{revision}` failed in its Rust `{function}` function ({path}): {message}{hint}")]
+    RustFailed {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: String,
+        /// `up` or `down`.
+        function: &'static str,
+        /// The error it returned.
+        message: String,
+        /// What state the database is left in, when not rolled back.
+        hint: String,
+    },
     /// The stairway (`cargo migrate test`): after a revision's up and down sections the
     /// schema is not what it was before the up section.
     #[error(
@@ -360,6 +405,9 @@ impl MigrateError {
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
             MigrateError::DownMismatch { .. } => ErrorCode::DownMismatch,
+            MigrateError::RustNotCompiledIn { .. } => ErrorCode::RustNotCompiledIn,
+            MigrateError::RustWrongDatabase { .. } => ErrorCode::RustWrongDatabase,
+            MigrateError::RustFailed { .. } => ErrorCode::RustFailed,
             MigrateError::NoDatabaseUrl => ErrorCode::NoDatabaseUrl,
             MigrateError::LockUnreliable { .. } => ErrorCode::LockUnreliable,
             MigrateError::LockLost { .. } => ErrorCode::LockLost,

@@ -43,6 +43,7 @@ mod history;
 mod lock;
 mod migrations;
 mod runner;
+pub mod rust;
 mod scratch;
 mod script;
 mod session;

@@ -29,7 +29,7 @@ pub struct EmbeddedSection {
 /// The package's settings and the fast path's expectations, as `embed_migrations!` writes them.
 /// Not a stable API.
 #[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct EmbeddedMeta {
     /// `table` of `[package.metadata.migrate]`.
     pub table: &'static str,
@@ -48,6 +48,8 @@ pub struct EmbeddedMeta {
     pub heads: &'static str,
     /// The sections marked for one dialect, [`RawVariant::RECORD`] bytes each (usually none).
     pub variants: &'static [u8],
+    /// The functions of the Rust revisions, compiled in.
+    pub rust: &'static [crate::rust::RustRevision],
 }
 
 /// One embedded revision: a view into the embedded table.
@@ -97,6 +99,11 @@ impl EmbeddedRevision {
     /// `false` for a revision that runs outside a transaction.
     pub fn transactional(&self) -> bool {
         self.raw.transactional
+    }
+
+    /// `true` for a Rust revision (a `.rs` file compiled into the application).
+    pub fn is_rust(&self) -> bool {
+        self.raw.rust
     }
 
     /// The up section.
@@ -187,6 +194,7 @@ impl Migrations {
     /// refused.
     pub(crate) fn options(&self) -> Options {
         Options::default()
+            .with_rust(self.meta.rust)
             .with_table(self.meta.table)
             .with_lock(self.lock_strategy())
             .with_transaction(self.transaction_mode())
@@ -344,6 +352,7 @@ fn to_revision(e: &EmbeddedRevision) -> Revision {
         message: e.message().to_owned(),
         created: None,
         transactional: e.transactional(),
+        kind: if e.is_rust() { migrate_core::RevisionKind::Rust } else { migrate_core::RevisionKind::Sql },
         up: section(e.up()),
         down: e.down().map(section),
         variants: e.variants().map(|(dialect, up, s)| Variant { dialect, up, section: section(s) }).collect(),

@@ -61,6 +61,24 @@ pub fn script(
     }
     for (&node, statements) in plan.steps.iter().zip(&sections) {
         let r = graph.revision(node);
+        if r.is_rust() {
+            // The script stops here: what follows may need what the Rust revision does.
+            tracing::warn!(revision = %r.id, "the script stops before Rust revision {}: it cannot run it", r.id);
+            let run = if up {
+                format!(
+                    "`myapp migrate upgrade {}`), then the rest: `cargo migrate upgrade --sql {}:heads`",
+                    r.id, r.id
+                )
+            } else {
+                let below = r.parents.first().map_or("base", |p| p.as_str());
+                format!("`myapp migrate downgrade {below}`)")
+            };
+            out.push_str(&format!(
+                "\n-- GAP: revision {} ({}) is a Rust revision, which a script cannot run: this script stops here.\n-- Run it with the application ({run}.\n",
+                r.id, r.source.path
+            ));
+            break;
+        }
         let in_transaction = r.transactional && dialect.transactional_ddl();
         out.push_str(&format!("\n-- {direction} {}: {} ({})\n", r.id, r.message, r.source.path));
         if in_transaction {

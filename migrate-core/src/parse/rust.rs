@@ -9,9 +9,7 @@
 //! `match`, the order of `use` items and of the names in a `use` list). A code edit changes it;
 //! formatting, comments and the header do not.
 
-use std::str::FromStr;
-
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, TokenKind, tokenize};
 
 use super::{Fields, Parser, Sections};
 use crate::checksum::Checksum;
@@ -26,142 +24,173 @@ pub fn is_rust_file(path: &str) -> bool {
 /// The checksum of a Rust revision's text (see the module's documentation).
 ///
 /// # Errors
-/// The lexer's message when the text is not Rust tokens (an unclosed delimiter or string).
+/// What does not lex: an unterminated string, character or block comment, an unbalanced
+/// delimiter.
 pub fn rust_checksum(text: &str) -> Result<Checksum, String> {
-    let tokens = TokenStream::from_str(&text.replace("\r\n", "\n")).map_err(|e| e.to_string())?;
-    let mut out = String::new();
-    normalise_items(tokens, &mut out);
-    Ok(Checksum::of_up_section(&out))
+    Ok(Checksum::of_up_section(&normalise(&text.replace("\r\n", "\n"))?))
 }
 
-/// The file's top-level items: `use` items sorted and first, the rest in order.
-fn normalise_items(tokens: TokenStream, out: &mut String) {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut uses: Vec<String> = Vec::new();
-    let mut rest: Vec<TokenTree> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let visibility = matches!(&tokens[i], TokenTree::Ident(id) if id == "pub");
-        let at = i + usize::from(visibility);
-        if matches!(tokens.get(at), Some(TokenTree::Ident(id)) if id == "use") {
-            let end = tokens[at..]
-                .iter()
-                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
-                .map_or(tokens.len(), |p| at + p + 1);
-            let mut item = String::new();
-            normalise_use(&tokens[i..end], &mut item);
-            uses.push(item);
-            i = end;
-        } else {
-            rest.push(tokens[i].clone());
-            i += 1;
-        }
-    }
-    uses.sort();
-    uses.iter().for_each(|u| out.push_str(u));
-    normalise(&rest, Delimiter::None, out);
+/// One token that counts: white space and comments other than doc comments are left out.
+#[derive(Clone, Copy)]
+struct Tok<'a> {
+    kind: TokenKind,
+    text: &'a str,
+    offset: usize,
 }
 
-/// A `use` item, the names of each `{…}` list sorted.
-fn normalise_use(tokens: &[TokenTree], out: &mut String) {
-    let is_list = |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
-    let mut run_start = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        if !is_list(t) {
-            continue;
+/// The tokens of `text` that count, checked to be terminated and balanced. The lexer is
+/// rust-analyzer's copy of rustc's (`ra-ap-rustc_lexer`): it needs no compiler, so it also
+/// runs on the worker threads that read a folder inside `embed_migrations!`.
+fn tokens(text: &str) -> Result<Vec<Tok<'_>>, String> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut open: Vec<char> = Vec::new();
+    for t in tokenize(text, FrontmatterAllowed::No) {
+        let piece = &text[offset..offset + t.len as usize];
+        let line = 1 + text[..offset].matches('\n').count();
+        let unterminated = match t.kind {
+            TokenKind::BlockComment { terminated, .. } => !terminated,
+            TokenKind::Literal { kind, .. } => match kind {
+                LiteralKind::Str { terminated }
+                | LiteralKind::ByteStr { terminated }
+                | LiteralKind::CStr { terminated }
+                | LiteralKind::Char { terminated }
+                | LiteralKind::Byte { terminated } => !terminated,
+                LiteralKind::RawStr { n_hashes }
+                | LiteralKind::RawByteStr { n_hashes }
+                | LiteralKind::RawCStr { n_hashes } => n_hashes.is_none(),
+                _ => false,
+            },
+            _ => false,
+        };
+        if unterminated {
+            return Err(format!("line {line}: `{}` is never closed", piece.chars().take(12).collect::<String>()));
         }
-        normalise(&tokens[run_start..i], Delimiter::None, out);
-        run_start = i + 1;
-        match t {
-            TokenTree::Group(g) => {
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                let mut names: Vec<String> = inner
-                    .split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
-                    .filter(|part| !part.is_empty())
-                    .map(|part| {
-                        let mut s = String::new();
-                        normalise_use(part, &mut s);
-                        s
-                    })
-                    .collect();
-                names.sort();
-                out.push_str(&format!("{{{}}} ", names.join(", ")));
+        match t.kind {
+            TokenKind::OpenParen => open.push(')'),
+            TokenKind::OpenBracket => open.push(']'),
+            TokenKind::OpenBrace => open.push('}'),
+            TokenKind::CloseParen | TokenKind::CloseBracket | TokenKind::CloseBrace
+                if open.pop() != piece.chars().next() =>
+            {
+                return Err(format!("line {line}: `{piece}` closes nothing open"));
             }
             _ => {}
         }
+        let counts = match t.kind {
+            TokenKind::Whitespace => false,
+            TokenKind::LineComment { doc_style } | TokenKind::BlockComment { doc_style, .. } => doc_style.is_some(),
+            _ => true,
+        };
+        if counts {
+            out.push(Tok { kind: t.kind, text: piece.trim_end(), offset });
+        }
+        offset += t.len as usize;
     }
-    normalise(&tokens[run_start..], Delimiter::None, out);
+    match open.last() {
+        Some(close) => Err(format!("a `{close}` is missing at the end of the file")),
+        None => Ok(out),
+    }
 }
 
-/// Two characters that make one operator, written together whatever the layout.
-const OPERATORS: &[&str] = &[
-    "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>",
-    "..", ".=",
-];
+fn is_open(t: &Tok<'_>) -> bool {
+    matches!(t.kind, TokenKind::OpenParen | TokenKind::OpenBracket | TokenKind::OpenBrace)
+}
 
-/// Tokens as text, one space apart (none after a joint punctuation), without the commas
+fn is_close(t: &Tok<'_>) -> bool {
+    matches!(t.kind, TokenKind::CloseParen | TokenKind::CloseBracket | TokenKind::CloseBrace)
+}
+
+/// The tokens one space apart, the file's `use` items sorted and first, without the commas
 /// `rustfmt` adds or removes.
-fn normalise(tokens: &[TokenTree], inside: Delimiter, out: &mut String) {
-    for (i, t) in tokens.iter().enumerate() {
-        match t {
-            TokenTree::Group(g) => {
-                let (open, close) = match g.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => ("", ""),
-                };
-                out.push_str(open);
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                normalise(&inner, g.delimiter(), out);
-                out.push_str(close);
-                out.push(' ');
-            }
-            TokenTree::Punct(p) if p.as_char() == ',' => {
-                let last = i + 1 == tokens.len();
-                let after_block = inside == Delimiter::Brace
-                    && matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace);
-                if !last && !after_block {
-                    out.push_str(", ");
-                }
-            }
-            TokenTree::Punct(p) => {
-                out.push(p.as_char());
-                // Joint only to the punctuation it makes one operator with (`->`, `::`): the
-                // lexer also calls `:&` in `conn:&mut` joint.
-                let joined = p.spacing() == Spacing::Joint
-                    && matches!(tokens.get(i + 1), Some(TokenTree::Punct(next))
-                        if OPERATORS.contains(&format!("{}{}", p.as_char(), next.as_char()).as_str()));
-                if !joined {
-                    out.push(' ');
-                }
-            }
-            TokenTree::Ident(id) => {
-                out.push_str(&id.to_string());
-                out.push(' ');
-            }
-            TokenTree::Literal(l) => {
-                out.push_str(&l.to_string());
-                out.push(' ');
+fn normalise(text: &str) -> Result<String, String> {
+    let tokens = tokens(text)?;
+    let mut uses: Vec<String> = Vec::new();
+    let mut rest: Vec<Tok<'_>> = Vec::new();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < tokens.len() {
+        let starts_use = depth == 0
+            && (tokens[i].text == "use"
+                || (tokens[i].text == "pub" && tokens.get(i + 1).is_some_and(|t| t.text == "use")));
+        if starts_use {
+            let end = tokens[i..].iter().position(|t| t.kind == TokenKind::Semi).map_or(tokens.len(), |p| i + p + 1);
+            uses.push(use_item(&tokens[i..end]));
+            i = end;
+            continue;
+        }
+        if is_open(&tokens[i]) {
+            depth += 1;
+        } else if is_close(&tokens[i]) {
+            depth = depth.saturating_sub(1);
+        }
+        rest.push(tokens[i]);
+        i += 1;
+    }
+    uses.sort();
+    let mut out = uses.join(" ");
+    out.push(' ');
+    let mut enclosing: Vec<TokenKind> = Vec::new();
+    for (k, t) in rest.iter().enumerate() {
+        if is_open(t) {
+            enclosing.push(t.kind);
+        } else if is_close(t) {
+            enclosing.pop();
+        }
+        if t.kind == TokenKind::Comma {
+            let before_close = rest.get(k + 1).is_some_and(is_close);
+            let after_block =
+                enclosing.last() == Some(&TokenKind::OpenBrace) && k > 0 && rest[k - 1].kind == TokenKind::CloseBrace;
+            if before_close || after_block {
+                continue;
             }
         }
+        out.push_str(t.text);
+        out.push(' ');
     }
+    Ok(out)
 }
 
-/// The 1-based line of the first top-level `fn NAME` in `text`, if it has one (`async`, `pub`
-/// or not): found among the tokens (not in a comment or string), its line by the text.
+/// A `use` item, the names of each `{…}` list sorted.
+fn use_item(tokens: &[Tok<'_>]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].kind != TokenKind::OpenBrace {
+            out.push(tokens[i].text.to_owned());
+            i += 1;
+            continue;
+        }
+        let mut depth = 0;
+        let close = (i..tokens.len())
+            .find(|&k| {
+                depth += i32::from(is_open(&tokens[k])) - i32::from(is_close(&tokens[k]));
+                depth == 0
+            })
+            .unwrap_or(tokens.len() - 1);
+        let inner = &tokens[i + 1..close];
+        let mut names: Vec<String> = Vec::new();
+        let (mut start, mut level) = (0, 0);
+        for (k, t) in inner.iter().enumerate() {
+            level += i32::from(is_open(t)) - i32::from(is_close(t));
+            if t.kind == TokenKind::Comma && level == 0 {
+                names.push(use_item(&inner[start..k]));
+                start = k + 1;
+            }
+        }
+        names.push(use_item(&inner[start..]));
+        names.retain(|n| !n.is_empty());
+        names.sort();
+        out.push(format!("{{ {} }}", names.join(" , ")));
+        i = close + 1;
+    }
+    out.join(" ")
+}
+
+/// The 1-based line of the first `fn NAME` in `text`, if it has one (`async`, `pub` or not).
 fn fn_line(text: &str, name: &str) -> Option<usize> {
-    let tokens: Vec<TokenTree> = TokenStream::from_str(text).ok()?.into_iter().collect();
-    let found = tokens.windows(2).any(|w| match w {
-        [TokenTree::Ident(f), TokenTree::Ident(n)] => f == "fn" && n == name,
-        _ => false,
-    });
-    let declares = |line: &str| {
-        let code = line.split("//").next().unwrap_or_default();
-        let words: Vec<&str> = code.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
-        words.windows(2).any(|w| w == ["fn", name])
-    };
-    found.then(|| super::lines(text).find(|(_, line)| declares(line)).map_or(1, |(n, _)| n))
+    let tokens = tokens(text).ok()?;
+    let at = tokens.windows(2).find(|w| w[0].text == "fn" && w[1].text == name)?;
+    Some(1 + text[..at[1].offset].matches('\n').count())
 }
 
 impl Parser<'_> {
@@ -222,7 +251,6 @@ impl Parser<'_> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +288,9 @@ async fn set(conn: &mut SqliteConnection, id: i64, first: &str, last: &str) -> R
         assert_eq!((r.id.as_str(), r.message.as_str()), ("r2", "split names"));
         assert_eq!(r.up.first_line, 5, "the code starts after the header");
         assert!(r.down.is_none(), "no fn down: irreversible");
-        let with_down = format!("{REVISION}\npub async fn down(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {{ Ok(()) }}\n");
+        let with_down = format!(
+            "{REVISION}\npub async fn down(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {{ Ok(()) }}\n"
+        );
         let r = crate::parse_revision("migrations/r2.rs", with_down.as_bytes()).expect("valid");
         assert_eq!(r.down.as_ref().map(|d| d.first_line), Some(26));
     }
@@ -270,8 +300,14 @@ async fn set(conn: &mut SqliteConnection, id: i64, first: &str, last: &str) -> R
         let base = rust_checksum(REVISION).expect("lexes");
         // What rustfmt does to this file (run by hand: `rustfmt --edition 2021`), and more.
         let formatted = REVISION
-            .replace("use sqlx::{Row, SqliteConnection};\nuse std::fmt::Write;", "use std::fmt::Write;\nuse sqlx::{SqliteConnection, Row};")
-            .replace("Some((first, last)) => { set(conn, id, first, last).await?; }", "Some((first, last)) => {\n                set(conn, id, first, last).await?;\n            },")
+            .replace(
+                "use sqlx::{Row, SqliteConnection};\nuse std::fmt::Write;",
+                "use std::fmt::Write;\nuse sqlx::{SqliteConnection, Row};",
+            )
+            .replace(
+                "Some((first, last)) => { set(conn, id, first, last).await?; }",
+                "Some((first, last)) => {\n                set(conn, id, first, last).await?;\n            },",
+            )
             .replace("None => set(conn, id, &name, \"\").await?,", "None => set(conn, id, &name, \"\").await?")
             .replace(".bind(id).execute(conn)", ".bind(id)\n        .execute(conn,)")
             .replace("// message: split names", "// message: split names into two")
@@ -292,7 +328,8 @@ async fn set(conn: &mut SqliteConnection, id: i64, first: &str, last: &str) -> R
             .expect_err("bad header");
         let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
         assert!(codes.contains(&Code::MalformedHeaderLine) && codes.contains(&Code::MissingKey), "{codes:?}");
-        let diags = crate::parse_revision("m/r.rs", b"// revision: r\n// revises:\n// message: m\nfn up() { \"open\n").expect_err("lex");
+        let diags = crate::parse_revision("m/r.rs", b"// revision: r\n// revises:\n// message: m\nfn up() { \"open\n")
+            .expect_err("lex");
         assert_eq!(diags[0].code, Code::NotRust);
     }
 }

@@ -198,6 +198,14 @@ pub async fn show(inv: &Invocation<'_>, args: &ShowArgs) -> Result<(), Failure> 
         }
         print!("{}", describe::verbose(&graph, node, current.contains(&node)));
         println!("    Checksum: {}\n", r.checksum);
+        if r.is_rust() {
+            let down = r
+                .down
+                .as_ref()
+                .map_or("no `fn down`: irreversible".to_owned(), |d| format!("`fn down` at line {}", d.first_line));
+            println!("Rust revision ({}): code from line {}; {down}", r.source.path, r.up.first_line);
+            continue;
+        }
         println!("-- migrate:up (line {})\n{}", r.up.first_line, r.up.sql.trim_end());
         match &r.down {
             Some(d) => println!("\n-- migrate:down (line {})\n{}", d.first_line, d.sql.trim_end()),

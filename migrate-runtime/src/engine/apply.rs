@@ -50,6 +50,8 @@ pub(crate) struct Run<'a> {
     /// Every revision runs inside the run's one transaction (`TransactionMode::Run`): no
     /// `BEGIN`/`COMMIT` per revision, and a failure rolls the whole run back.
     pub whole_run: bool,
+    /// The run's options (the compiled-in Rust revisions among them).
+    pub options: &'a super::Options,
 }
 
 impl Run<'_> {
@@ -106,6 +108,9 @@ pub(crate) fn section_statements(r: &Revision, up: bool, dialect: Dialect) -> Re
             path: r.source.path.clone(),
         }));
     };
+    if r.is_rust() {
+        return Ok(Vec::new()); // its body is a compiled-in function
+    }
     split_statements(&section.sql, dialect, section.first_line).map_err(|e| MigrateError::Split {
         revision: r.id.to_string(),
         path: r.source.path.clone(),
@@ -125,6 +130,58 @@ async fn run_statement(conn: &mut Conn, s: &Statement) -> Result<(), sqlx::Error
         }
         None => conn.execute(&s.sql).await,
     }
+}
+
+/// Why a revision's body failed: a statement (its line and the database's error), or a Rust
+/// revision's function.
+enum BodyFailed {
+    Statement(usize, sqlx::Error),
+    Rust(crate::rust::BoxError),
+}
+
+impl BodyFailed {
+    /// The error as the history's `failed` row records it.
+    fn message(&self) -> String {
+        match self {
+            BodyFailed::Statement(_, e) => statement_message(e),
+            BodyFailed::Rust(e) => e.to_string(),
+        }
+    }
+
+    fn into_error(self, r: &Revision, direction: &'static str, hint: String) -> MigrateError {
+        match self {
+            BodyFailed::Statement(line, e) => statement_failed(r, line, direction, e, hint),
+            BodyFailed::Rust(e) => MigrateError::RustFailed {
+                revision: r.id.to_string(),
+                path: r.source.path.clone(),
+                function: direction_fn(direction),
+                message: e.to_string(),
+                hint,
+            },
+        }
+    }
+}
+
+fn direction_fn(direction: &str) -> &'static str {
+    if direction == "up" { "up" } else { "down" }
+}
+
+/// A revision's body: its statements, or its compiled-in Rust function (checked to exist
+/// before the run started).
+async fn run_body(
+    conn: &mut Conn,
+    r: &Revision,
+    statements: &[Statement],
+    direction: &'static str,
+    run: &Run<'_>,
+) -> Result<(), BodyFailed> {
+    if !r.is_rust() {
+        return run_statements(conn, statements).await.map_err(|(line, e)| BodyFailed::Statement(line, e));
+    }
+    let Some(f) = crate::rust::compiled_in(run.options, r, direction == "up") else {
+        return Err(BodyFailed::Rust("not compiled into this process".into()));
+    };
+    crate::rust::run(f, conn).await.map_err(BodyFailed::Rust)
 }
 
 /// Runs `statements` in order; the first failure is returned with its statement's line.
@@ -245,9 +302,9 @@ async fn statements_then_row(
     hint: &str,
 ) -> Result<String, MigrateError> {
     let direction = verb.direction();
-    if let Err((line, e)) = run_statements(conn, statements).await {
+    if let Err(failed) = run_body(conn, r, statements, direction, run).await {
         let _ = conn.execute("ROLLBACK").await;
-        return Err(statement_failed(r, line, direction, e, hint.to_owned()));
+        return Err(failed.into_error(r, direction, hint.to_owned()));
     }
     if let Err(e) = after_statements(conn, run.session, r, statements, direction).await {
         let _ = conn.execute("ROLLBACK").await;
@@ -311,10 +368,10 @@ async fn outside_a_transaction(
     } else {
         run.flush(conn).await?;
     }
-    let failure = match run_statements(conn, statements).await {
-        Err((line, e)) => {
-            let message = statement_message(&e);
-            Some((statement_failed(r, line, direction, e, String::new()), message))
+    let failure = match run_body(conn, r, statements, direction, run).await {
+        Err(failed) => {
+            let message = failed.message();
+            Some((failed.into_error(r, direction, String::new()), message))
         }
         Ok(()) => match after_statements(conn, run.session, r, statements, direction).await {
             Err(e) => {

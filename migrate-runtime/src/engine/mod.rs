@@ -88,6 +88,12 @@ pub struct Options {
     pub lease_ttl: Duration,
     /// One transaction per revision (default) or one for the whole run.
     pub transaction: TransactionMode,
+    /// The compiled-in functions of the Rust revisions (empty for `cargo migrate`, which then
+    /// refuses a plan with a Rust revision before anything runs).
+    pub rust: &'static [crate::rust::RustRevision],
+    /// The application's command that runs Rust revisions, for that refusal
+    /// (`myapp migrate`; `cargo migrate` sets `<package> migrate`).
+    pub app_command: String,
 }
 
 impl Default for Options {
@@ -100,6 +106,8 @@ impl Default for Options {
             lock: LockStrategy::Auto,
             lease_ttl: Duration::from_secs(30),
             transaction: TransactionMode::Revision,
+            rust: &[],
+            app_command: "myapp migrate".into(),
         }
     }
 }
@@ -144,6 +152,18 @@ impl Options {
     /// With this command in hints (`myapp migrate`).
     pub fn with_hint_command(mut self, command: impl Into<String>) -> Self {
         self.hint_command = command.into();
+        self
+    }
+
+    /// With these compiled-in Rust revisions (what `embed_migrations!` embeds).
+    pub fn with_rust(mut self, rust: &'static [crate::rust::RustRevision]) -> Self {
+        self.rust = rust;
+        self
+    }
+
+    /// With this command named when a Rust revision cannot run here (`myapp migrate`).
+    pub fn with_app_command(mut self, command: impl Into<String>) -> Self {
+        self.app_command = command.into();
         self
     }
 }
@@ -484,6 +504,7 @@ async fn after_fast_path(
     if status.unresolved.is_empty() {
         check_consistent(&status, options)?;
         let plan = make_plan(graph, &rows, goal, verb)?;
+        crate::rust::check_compiled_in(graph, &plan, options, unqualified.dialect())?;
         let needs_summary = summary_checked && !rows.is_empty() && status.ahead.is_empty() && status.is_up_to_date();
         if plan.steps.is_empty() && !needs_summary {
             return Ok(Report {
@@ -538,6 +559,7 @@ async fn after_fast_path(
         let status = analyze(graph, &rows);
         check_consistent(&status, options)?;
         let plan = make_plan(graph, &rows, goal, verb)?;
+        crate::rust::check_compiled_in(graph, &plan, options, table.dialect())?;
         if whole_run {
             if let Some(&n) = plan.steps.iter().find(|&&n| !graph.revision(n).transactional) {
                 return Err(MigrateError::RunTransactionRefused {
@@ -575,6 +597,7 @@ async fn after_fast_path(
         durations: String::new(),
         summary_removed: false,
         whole_run,
+        options,
     };
     let total = plan.steps.len();
     for (i, (&node, statements)) in plan.steps.iter().zip(&batches).enumerate() {
