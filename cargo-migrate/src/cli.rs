@@ -109,6 +109,10 @@ pub struct NewArgs {
     /// The id to use instead of 12 random hex characters.
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
+    /// Write a Rust revision (`.rs`: async `up`/`down` functions, for data migrations) that
+    /// the application embedding the folder compiles in: embed_migrations!(database = "...").
+    #[arg(long)]
+    pub rust: bool,
 }
 
 /// `merge`.

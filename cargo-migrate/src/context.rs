@@ -143,6 +143,10 @@ impl RevisionSource for Context {
     fn origin(&self) -> String {
         format!("in {} (package `{}`)", self.shown(&self.package.migrations_dir()), self.package.name)
     }
+
+    fn app_command(&self) -> String {
+        format!("{} migrate", self.package.name)
+    }
 }
 
 /// Keeps only the errors (warnings are printed separately).

@@ -440,3 +440,44 @@ fn alembic_database_verbs_and_options_on_sqlite() {
     assert_eq!(pkg.ok(&with(&["current"])), "c1 (head)\nb1\n");
     assert!(pkg.fails(&with(&["show", "zz"]), 2).contains("no revision or branch label matches `zz`"));
 }
+
+/// A Rust revision between two SQL ones: scaffolded by `new --rust`, listed and validated
+/// without compiling, refused by `upgrade` before anything runs (naming the application's
+/// command), and a gap where the `--sql` script stops.
+#[test]
+fn rust_revisions_are_listed_refused_online_and_a_gap_offline() {
+    let pkg = Pkg::initialised();
+    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
+    let sql = pkg.files()[0].clone();
+    let text = std::fs::read_to_string(&sql).expect("read").replace(
+        "-- Write the SQL that applies this revision here.",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+    );
+    std::fs::write(&sql, text).expect("write");
+    assert!(pkg.ok(&["new", "--rust", "-m", "split names", "--rev-id", "r2"]).contains("_r2_split_names.rs"));
+    pkg.ok(&["new", "-m", "after", "--rev-id", "r3"]);
+    assert!(pkg.ok(&["check"]).contains("3 revision(s), 1 head(s)"));
+    assert!(pkg.ok(&["history"]).contains("r2 -> r3 (head), after"));
+    assert!(pkg.ok(&["show", "r2"]).contains("Rust revision ("), "show names it");
+
+    let db = pkg.path().join("app.db");
+    let url = format!("sqlite://{}", db.display());
+    let refused = pkg.fails(&["upgrade", "--database-url", &url], 1);
+    assert!(refused.contains("revision `r2`") && refused.contains("is a Rust revision"), "{refused}");
+    assert!(refused.contains("`svc migrate upgrade`"), "names the application's command: {refused}");
+    let status = pkg.run(&["status", "--database-url", &url]);
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("pending: 3 (r1, r2, r3)"),
+        "nothing ran: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+
+    let script = pkg.ok(&["upgrade", "--sql", "--dialect", "sqlite"]);
+    assert!(script.contains("CREATE TABLE users"), "{script}");
+    assert!(
+        script.contains("-- GAP: revision r2 (migrations/") && script.contains("`svc migrate upgrade r2`"),
+        "{script}"
+    );
+    assert!(!script.contains("-- upgrade r3"), "the script stops at the gap: {script}");
+    assert!(!script.contains("VALUES ('r2'"), "the gap is not recorded as applied: {script}");
+}

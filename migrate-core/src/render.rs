@@ -25,14 +25,44 @@ pub struct NewRevision {
     pub up: Option<String>,
     /// The SQL body of the down section (a placeholder comment when `None`).
     pub down: Option<String>,
+    /// A Rust revision (`.rs`: `//` header, `up`/`down` functions) instead of SQL.
+    pub rust: bool,
 }
+
+/// The body of a new Rust revision: `up` and `down` generic over the database
+/// (`migrate_runtime::rust::Db`), to edit.
+const RUST_BODY: &str = "use migrate_runtime::rust::Db;
+use migrate_runtime::sqlx;
+
+/// Applies this revision: read rows, compute, write (raw SQL through `db`, or take the
+/// application's own connection type, e.g. `conn: &mut sqlx::PgConnection`, to use sqlx's
+/// queries with bind parameters). Define row types in this file: the application's models
+/// change after this revision is written.
+pub async fn up(db: &mut impl Db) -> Result<(), sqlx::Error> {
+    let _ = db;
+    Ok(())
+}
+
+/// Reverts it; delete this function if it cannot be reverted.
+pub async fn down(db: &mut impl Db) -> Result<(), sqlx::Error> {
+    let _ = db;
+    Ok(())
+}
+";
 
 fn join<T: AsRef<str>>(items: &[T]) -> String {
     items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ")
 }
 
-/// The file's text, in the format `parse_revision` reads back unchanged.
+/// The file's text, in the format `parse_revision` reads back unchanged (a Rust revision's
+/// header in `//` comments).
 pub fn render_revision(r: &NewRevision) -> String {
+    if r.rust {
+        let sql = render_revision(&NewRevision { rust: false, up: Some(String::new()), ..r.clone() });
+        let header = sql.split("\n-- migrate:up").next().unwrap_or_default();
+        let header: Vec<String> = header.lines().map(|l| format!("//{}", l.trim_start_matches("--"))).collect();
+        return format!("{}\n\n{RUST_BODY}", header.join("\n"));
+    }
     let mut out = format!("-- revision: {}\n-- revises:", r.id);
     if !r.parents.is_empty() {
         out.push(' ');
@@ -111,7 +141,12 @@ fn name_at(r: &NewRevision, at: jiff::Timestamp) -> String {
         }
     }
     let slug = slug.trim_end_matches('_');
-    if slug.is_empty() { format!("{stamp}_{}.sql", r.id) } else { format!("{stamp}_{}_{slug}.sql", r.id) }
+    let extension = if r.rust { "rs" } else { "sql" };
+    if slug.is_empty() {
+        format!("{stamp}_{}.{extension}", r.id)
+    } else {
+        format!("{stamp}_{}_{slug}.{extension}", r.id)
+    }
 }
 
 #[cfg(test)]
@@ -155,7 +190,19 @@ mod tests {
             transactional: false,
             up: Some("ALTER TABLE users ADD COLUMN email TEXT;".into()),
             down: None,
+            rust: false,
         }
+    }
+
+    #[test]
+    fn a_rust_revision_renders_and_parses_back() {
+        let new = NewRevision { rust: true, ..sample() };
+        assert_eq!(file_name(&new), "20261122_063000_4f1c2a9b7e3d_add_email_to_users.rs");
+        let text = render_revision(&new);
+        assert!(text.starts_with("// revision: 4f1c2a9b7e3d\n// revises: 1a2b3c4d5e6f\n"), "{text}");
+        let r = parse_revision("x.rs", text.as_bytes()).expect("parses");
+        assert!(r.is_rust() && r.down.is_some() && !r.transactional);
+        assert_eq!(r.branch_labels, ["main"]);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn script(
     dialect: Dialect,
     table: &str,
     database: Option<&str>,
+    app_command: &str,
 ) -> Result<String, MigrateError> {
     let graph = &*graph.on_dialect(dialect);
     let direction = if plan.direction == Direction::Up { "upgrade" } else { "downgrade" };
@@ -66,12 +67,12 @@ pub fn script(
             tracing::warn!(revision = %r.id, "the script stops before Rust revision {}: it cannot run it", r.id);
             let run = if up {
                 format!(
-                    "`myapp migrate upgrade {}`), then the rest: `cargo migrate upgrade --sql {}:heads`",
+                    "`{app_command} upgrade {}`), then the rest: `cargo migrate upgrade --sql {}:heads`",
                     r.id, r.id
                 )
             } else {
                 let below = r.parents.first().map_or("base", |p| p.as_str());
-                format!("`myapp migrate downgrade {below}`)")
+                format!("`{app_command} downgrade {below}`)")
             };
             out.push_str(&format!(
                 "\n-- GAP: revision {} ({}) is a Rust revision, which a script cannot run: this script stops here.\n-- Run it with the application ({run}.\n",

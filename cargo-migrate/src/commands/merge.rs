@@ -40,6 +40,7 @@ pub fn exec(ctx: &Context, args: &MergeArgs) -> Result<(), Failure> {
         transactional: true,
         up: Some("-- A merge revision: joins its parents. Add SQL only if reconciling them needs it.\n".into()),
         down: Some("-- Nothing to revert unless the up section does something.\n".into()),
+        rust: false,
     };
     create(ctx, &graph, &new)
 }

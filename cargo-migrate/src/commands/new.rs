@@ -29,6 +29,7 @@ pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {
         transactional: !args.no_transaction,
         up: None,
         down: None,
+        rust: args.rust,
     };
     create(ctx, &graph, &new)
 }

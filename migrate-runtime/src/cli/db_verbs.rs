@@ -331,7 +331,7 @@ fn print_script(inv: &Invocation<'_>, graph: &RevisionGraph, args: &MoveArgs, ve
     };
     // MySQL: the database a `USE` in a revision must switch back to, if a URL names it.
     let database = url.as_ref().and_then(|u| mysql_database(u.as_str()));
-    let script = crate::script::script(graph, &plan, dialect, &inv.table, database)
+    let script = crate::script::script(graph, &plan, dialect, &inv.table, database, &inv.revisions.app_command())
         .map_err(|e| Failure::from_error(&e, url.as_ref().map(|u| u.as_str())))?;
     print!("{script}");
     Ok(())

@@ -59,6 +59,11 @@ pub trait RevisionSource {
     fn graph(&self, purpose: GraphUse) -> Result<Cow<'_, RevisionGraph>, Failure>;
     /// Where the revisions are, for `check`'s summary (`in migrations (package `app`)`).
     fn origin(&self) -> String;
+    /// The application command that runs Rust revisions, named when this front door cannot
+    /// (`cargo migrate` says `<package> migrate`).
+    fn app_command(&self) -> String {
+        "myapp migrate".into()
+    }
 }
 
 /// One run of a database verb: the front door's settings and the global options.
@@ -102,6 +107,7 @@ impl Invocation<'_> {
             .with_lock_timeout(lock_timeout)
             .with_drift(drift)
             .with_hint_command(self.program.clone())
+            .with_app_command(self.revisions.app_command())
             .with_lock(match self.global.lock {
                 Some(LockArg::Auto) => crate::LockStrategy::Auto,
                 Some(LockArg::Advisory) => crate::LockStrategy::Advisory,
