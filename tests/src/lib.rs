@@ -74,11 +74,20 @@ impl Scratch {
     /// # Panics
     /// On I/O errors.
     pub fn new(name: &str, main_rs: &str) -> Self {
+        Self::with_dependencies(name, main_rs, "migrate-runtime = { path = RUNTIME }\n")
+    }
+
+    /// [`Scratch::new`] with these `[dependencies]` lines (`RUNTIME` stands for the path of
+    /// migrate-runtime).
+    ///
+    /// # Panics
+    /// On I/O errors.
+    pub fn with_dependencies(name: &str, main_rs: &str, dependencies: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let runtime = workspace_root().join("migrate-runtime");
+        let runtime = format!("{:?}", workspace_root().join("migrate-runtime").display().to_string());
         let manifest = format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nmigrate-runtime = {{ path = {:?} }}\n\n[workspace]\n",
-            runtime.display().to_string()
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n[workspace]\n",
+            dependencies.replace("RUNTIME", &runtime)
         );
         std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write Cargo.toml");
         std::fs::create_dir(dir.path().join("src")).expect("mkdir src");
@@ -119,8 +128,16 @@ impl Scratch {
     /// # Panics
     /// When it cannot be started.
     pub fn run_app(&self) -> Output {
+        self.run_app_with(&[])
+    }
+
+    /// Runs the built application with `args`.
+    ///
+    /// # Panics
+    /// When it cannot be started.
+    pub fn run_app_with(&self, args: &[&str]) -> Output {
         let exe = target_dir().join("debug").join(format!("{}{}", self.name, std::env::consts::EXE_SUFFIX));
-        Command::new(exe).current_dir(self.path()).output().expect("run the application")
+        Command::new(exe).args(args).current_dir(self.path()).output().expect("run the application")
     }
 }
 

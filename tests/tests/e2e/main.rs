@@ -16,6 +16,7 @@ mod poolers;
 mod real_sql;
 mod revision_tests;
 mod run_transaction;
+mod rust_revisions;
 mod scratch_crate;
 mod secrets;
 mod servers;
