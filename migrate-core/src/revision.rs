@@ -128,8 +128,11 @@ impl Revision {
     /// [`Revision::up_on`]; `check` refuses it for the package's dialects).
     pub fn on_dialect(&self, dialect: Dialect) -> Revision {
         let up = self.up_on(dialect).cloned().unwrap_or(Section { sql: String::new(), ..self.up.clone() });
+        // Only a section of the dialect's own changes the checksum: otherwise it stays the one
+        // the file gave (a Rust revision's is of its tokens, not of its empty section).
+        let own_up = !self.is_rust() && self.variant(dialect, true).is_some();
         Revision {
-            checksum: Checksum::of_up_section(&up.sql),
+            checksum: if own_up { Checksum::of_up_section(&up.sql) } else { self.checksum },
             up,
             down: self.down_on(dialect).cloned(),
             variants: Vec::new(),

@@ -150,4 +150,23 @@ async fn a_rust_data_migration_between_sql_revisions_on_each_database() {
         assert_eq!(db.history("migrate_history").await, ["r1:applied"], "{dialect}");
         db.drop_database().await;
     }
+
+    // On SQLite, fully applied: `rustfmt` and CRLF on the Rust revision are no edit; a code
+    // edit is drift, refused at the next boot.
+    let Some(db) = fresh(Dialect::Sqlite).await else { return };
+    assert_eq!(run(&app, &db, &["boot"]), "r1 r2 r3");
+    let file = app.path().join("migrations/2_split_names.rs");
+    let formatted =
+        std::process::Command::new("rustfmt").args(["--edition", "2024"]).arg(&file).output().expect("rustfmt");
+    assert!(formatted.status.success(), "{}", text(&formatted));
+    let after = std::fs::read_to_string(&file).expect("read");
+    assert_ne!(after, SPLIT, "rustfmt changed the layout");
+    std::fs::write(&file, after.replace('\n', "\r\n")).expect("crlf");
+    assert!(app.build().status.success());
+    assert_eq!(run(&app, &db, &["boot"]), "", "formatting is no drift");
+    std::fs::write(&file, SPLIT.replace("split_once(' ')", "split_once(',')")).expect("edit");
+    let rebuilt = app.build();
+    assert!(rebuilt.status.success() && text(&rebuilt).contains("Compiling"), "{}", text(&rebuilt));
+    let out = app.run_app_with(&[db.url.as_str(), "boot"]);
+    assert!(!out.status.success() && text(&out).contains("error[drift]"), "a code edit is drift:\n{}", text(&out));
 }
