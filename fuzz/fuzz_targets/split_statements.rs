@@ -34,7 +34,8 @@ fuzz_target!(|sql: &str| {
             from = at + s.sql.len();
             if let Some(data) = &s.copy_data {
                 let data_at = sql[from..].find(data.as_str()).map(|i| from + i);
-                from = data_at.unwrap_or_else(|| panic!("{dialect}: COPY data {data:?} is not the input's text")) + data.len();
+                from = data_at.unwrap_or_else(|| panic!("{dialect}: COPY data {data:?} is not the input's text"))
+                    + data.len();
             }
             line = s.line;
         }
