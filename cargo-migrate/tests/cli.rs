@@ -481,3 +481,46 @@ fn rust_revisions_are_listed_refused_online_and_a_gap_offline() {
     assert!(!script.contains("-- upgrade r3"), "the script stops at the gap: {script}");
     assert!(!script.contains("VALUES ('r2'"), "the gap is not recorded as applied: {script}");
 }
+
+/// `check --schema` on SQLite (in memory, nothing to install): 0 when the revisions produce
+/// schema.sql, 1 listing the objects when they do not, a schema file that does not load named
+/// with its line and SQLite's message.
+#[test]
+fn check_schema_compares_the_revisions_with_schema_sql() {
+    let pkg = Pkg::initialised();
+    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
+    let sql = pkg.files()[0].clone();
+    let text = std::fs::read_to_string(&sql).expect("read").replace(
+        "-- Write the SQL that applies this revision here.",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE UNIQUE INDEX ux_users_email ON users (email);",
+    );
+    std::fs::write(&sql, text).expect("write");
+    let schema = pkg.path().join("schema.sql");
+    std::fs::write(&schema, "-- the desired schema\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  email TEXT NOT NULL\n);\nCREATE UNIQUE INDEX ux_users_email ON users (email);\n").expect("schema");
+    assert!(pkg.ok(&["check", "--schema"]).contains("sqlite: ok: the revisions produce schema.sql"));
+
+    std::fs::write(&schema, "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, phone TEXT);\nCREATE UNIQUE INDEX ux_users_email ON users (email);\n").expect("schema");
+    let out = pkg.run(&["check", "--schema"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("only in schema.sql: column users.phone TEXT"), "{shown}");
+    let out = pkg.run(&["check", "--schema", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sqlite = json["dialects"]
+        .as_array()
+        .expect("dialects")
+        .iter()
+        .find(|d| d["dialect"] == "sqlite")
+        .cloned()
+        .expect("sqlite");
+    assert_eq!(
+        (sqlite["status"].as_str(), sqlite["only_in_schema"][0].as_str()),
+        (Some("differs"), Some("column users.phone TEXT"))
+    );
+
+    std::fs::write(&schema, "CREATE TABLE users (id INTEGER PRIMARY KEY);\n\nCREATE INDEX ix ON nowhere (x);\n")
+        .expect("schema");
+    let out = pkg.run(&["check", "--schema"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("sqlite: FAILED: schema.sql:3: no such table: main.nowhere"), "{shown}");
+}

@@ -10,6 +10,8 @@ use crate::dialect::Dialect;
 pub const DEFAULT_DIR: &str = "migrations";
 /// The default history table.
 pub const DEFAULT_TABLE: &str = "migrate_history";
+/// The default declarative schema file, relative to the package root.
+pub const DEFAULT_SCHEMA: &str = "schema.sql";
 
 /// The package's migration settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +32,19 @@ pub struct Config {
     /// `dev-database-url`: servers (PostgreSQL, MySQL/MariaDB; one string or a list) on which
     /// `cargo migrate test` creates and drops throwaway databases. Never the application's.
     pub dev_database_urls: Vec<String>,
+    /// `schema`: the declarative schema the revisions must produce, relative to the package
+    /// root: one file for every dialect (`schema = "schema.sql"`, the default), or one per
+    /// dialect (`schema = { postgres = "db/schema.pg.sql", sqlite = "db/schema.sqlite.sql" }`).
+    pub schema: Vec<(Option<Dialect>, String)>,
+}
+
+impl Config {
+    /// The schema file for `dialect`: its own, else the one for every dialect; `None` when the
+    /// package names files for other dialects only.
+    pub fn schema_for(&self, dialect: Dialect) -> Option<&str> {
+        let own = self.schema.iter().find(|(d, _)| *d == Some(dialect));
+        own.or_else(|| self.schema.iter().find(|(d, _)| d.is_none())).map(|(_, path)| path.as_str())
+    }
 }
 
 impl Default for Config {
@@ -42,6 +57,7 @@ impl Default for Config {
             lock: "auto".into(),
             transaction: "revision".into(),
             dev_database_urls: Vec::new(),
+            schema: vec![(None, DEFAULT_SCHEMA.into())],
         }
     }
 }
@@ -66,6 +82,10 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     for (key, value) in section {
         if key == "dialects" {
             config.dialects = read_dialects(value).map_err(bad)?;
+            continue;
+        }
+        if key == "schema" {
+            config.schema = read_schema(value).map_err(bad)?;
             continue;
         }
         if key == "dev-database-url" {
@@ -94,6 +114,26 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     check_table_name(&config.table)
         .map_err(|why| bad(format!("history table name `{}` is refused: {why}", config.table)))?;
     Ok(config)
+}
+
+/// `schema = "schema.sql"` or `schema = { postgres = "…", sqlite = "…" }`.
+fn read_schema(value: &toml::Value) -> Result<Vec<(Option<Dialect>, String)>, String> {
+    let wrong = || "[package.metadata.migrate] schema must be a path or a table of paths per dialect".to_owned();
+    match value {
+        toml::Value::String(path) => Ok(vec![(None, path.clone())]),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(name, path)| {
+                let dialect = Dialect::from_name(name).ok_or_else(|| {
+                    format!(
+                        "unknown dialect `{name}` in [package.metadata.migrate] schema (known: postgres, mysql, sqlite)"
+                    )
+                })?;
+                Ok((Some(dialect), path.as_str().ok_or_else(wrong)?.to_owned()))
+            })
+            .collect(),
+        _ => Err(wrong()),
+    }
 }
 
 /// `dialects = ["postgres", "mysql", "sqlite"]`: a non-empty list of known names.
@@ -141,6 +181,16 @@ pub fn check_table_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_is_one_path_or_one_per_dialect() {
+        assert_eq!(Config::default().schema_for(Dialect::MySql), Some("schema.sql"));
+        let per = "[package.metadata.migrate]\nschema = { postgres = \"db/pg.sql\", sqlite = \"db/lite.sql\" }\n";
+        let c = read_config("C", per).expect("valid");
+        assert_eq!(c.schema_for(Dialect::Postgres), Some("db/pg.sql"));
+        assert_eq!(c.schema_for(Dialect::MySql), None);
+        assert!(read_config("C", "[package.metadata.migrate]\nschema = { oracle = \"x\" }\n").is_err());
+    }
 
     #[test]
     fn dev_database_urls_are_one_or_a_list() {

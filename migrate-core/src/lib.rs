@@ -33,7 +33,7 @@ mod statements;
 mod target;
 
 pub use checksum::Checksum;
-pub use config::{Config, DEFAULT_DIR, DEFAULT_TABLE, check_table_name, read_config};
+pub use config::{Config, DEFAULT_DIR, DEFAULT_SCHEMA, DEFAULT_TABLE, check_table_name, read_config};
 pub use database_url::anchor_sqlite_url;
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Label, Severity, Span};
 pub use dialect::Dialect;

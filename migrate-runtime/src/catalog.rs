@@ -115,8 +115,18 @@ pub(crate) async fn snapshot(conn: &mut Conn, history: &str) -> Result<Vec<Strin
     Ok(lines)
 }
 
+/// The schema of the database of `pool` as sorted lines (see the module's documentation),
+/// without the history table `history` (unqualified) and its companions.
+///
+/// # Errors
+/// A connection error; a database error reading a catalog.
+pub async fn schema_of(pool: crate::DbPool<'_>, history: &str) -> Result<Vec<String>, MigrateError> {
+    let mut conn = Conn::acquire(pool).await?;
+    snapshot(&mut conn, history).await
+}
+
 /// What differs between two snapshots: `- line` only in `before`, `+ line` only in `after`.
-pub(crate) fn differences(before: &[String], after: &[String]) -> Vec<String> {
+pub fn differences(before: &[String], after: &[String]) -> Vec<String> {
     let gone = before.iter().filter(|l| !after.contains(l)).map(|l| format!("- {l}"));
     let added = after.iter().filter(|l| !before.contains(l)).map(|l| format!("+ {l}"));
     gone.chain(added).collect()

@@ -78,6 +78,8 @@ error_codes! {
     NoDatabaseUrl => "no-database-url",
     /// The history table's name is not an identifier.
     InvalidTableName => "invalid-table-name",
+    /// A plain SQL file (a declarative schema) does not load.
+    SqlFileFailed => "sql-file-failed",
     /// A Rust revision is not compiled into this process (`cargo migrate`): nothing ran.
     RustNotCompiledIn => "rust-not-compiled-in",
     /// A Rust revision compiled for another database.
@@ -320,6 +322,16 @@ pub enum MigrateError {
     /// The command line was wrong (an unknown option or value).
     #[error("{0}")]
     Usage(String),
+    /// A plain SQL file (a declarative schema) failed to load on a scratch database.
+    #[error("{path}:{line}: {message}")]
+    SqlFile {
+        /// The file, as shown.
+        path: String,
+        /// The line of the statement that failed (0: the file does not split into statements).
+        line: usize,
+        /// The database's message, or why it does not split.
+        message: String,
+    },
     /// A plan holds a Rust revision and this process did not compile it in (`cargo migrate`):
     /// refused before anything runs.
     #[error(
@@ -405,6 +417,7 @@ impl MigrateError {
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
             MigrateError::DownMismatch { .. } => ErrorCode::DownMismatch,
+            MigrateError::SqlFile { .. } => ErrorCode::SqlFileFailed,
             MigrateError::RustNotCompiledIn { .. } => ErrorCode::RustNotCompiledIn,
             MigrateError::RustWrongDatabase { .. } => ErrorCode::RustWrongDatabase,
             MigrateError::RustFailed { .. } => ErrorCode::RustFailed,

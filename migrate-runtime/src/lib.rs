@@ -47,6 +47,7 @@ pub mod rust;
 mod scratch;
 mod script;
 mod session;
+mod sql_file;
 mod stairway;
 mod summary;
 mod table;
@@ -75,6 +76,7 @@ pub mod __private {
 /// the SQL text, for `cargo migrate` and other tools built on the runtime. An application uses
 /// [`Migrations`] and [`Runner`] instead.
 pub mod tool {
+    pub use crate::catalog::{differences as schema_differences, schema_of};
     pub use crate::dialect::SqlText;
     pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};
     pub use crate::error::redact_secret;
@@ -82,6 +84,7 @@ pub mod tool {
     pub use crate::lock::{lease_statement, lock_statement};
     pub use crate::scratch::{Scratch, ScratchDb};
     pub use crate::script::script;
+    pub use crate::sql_file::run_sql_file;
     pub use crate::stairway::stairway;
     /// The shared file format, graph, targets and statement splitter.
     pub use migrate_core as core;

@@ -7,8 +7,8 @@
 
 use migrate_core::{RevisionGraph, RevisionId};
 
-use crate::backend::{Conn, DbPool};
-use crate::catalog::{differences, snapshot};
+use crate::backend::DbPool;
+use crate::catalog::differences;
 use crate::engine::{self, Options};
 use crate::error::MigrateError;
 
@@ -66,8 +66,7 @@ pub async fn stairway(pool: DbPool<'_>, graph: &RevisionGraph, options: &Options
 }
 
 async fn schema(pool: DbPool<'_>, history: &str) -> Result<Vec<String>, MigrateError> {
-    let mut conn = Conn::acquire(pool).await?;
-    snapshot(&mut conn, history).await
+    crate::catalog::schema_of(pool, history).await
 }
 
 #[cfg(all(test, feature = "macros", feature = "sqlite"))]

@@ -14,6 +14,9 @@ pub fn rerun_line(dir: &str) -> String {
 
 /// Runs `check`.
 pub fn exec(ctx: &Context, args: &migrate_runtime::cli::CheckArgs) -> Result<(), Failure> {
+    if args.schema {
+        return super::schema_check::exec(ctx, &args.dev_url);
+    }
     let loaded = ctx.load_with_sql();
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(check_build_script(ctx));

@@ -25,10 +25,12 @@ pub fn init_logging(ctx: &Context) {
     init_logging_at(ctx, level);
 }
 
-/// Logs the engine's messages at `level` and above to stderr (`CARGO_MIGRATE_LOG` overrides).
+/// Logs the engine's messages at `level` and above to stderr (`CARGO_MIGRATE_LOG` overrides);
+/// at `warn`, sqlx's own warnings (a slow `DROP DATABASE` of a scratch database) are left out.
 pub fn init_logging_at(ctx: &Context, level: &str) {
+    let sqlx = if level == "warn" { "error" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CARGO_MIGRATE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("migrate_runtime={level},sqlx=warn")));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("migrate_runtime={level},sqlx={sqlx}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

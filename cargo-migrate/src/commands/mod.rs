@@ -4,11 +4,13 @@
 
 mod check;
 mod database;
+mod dev_servers;
 mod init;
 mod merge;
 mod new;
 mod reset;
 mod scaffold;
+mod schema_check;
 mod test;
 
 use migrate_runtime::cli::{DbCommand, Failure};

@@ -17,9 +17,6 @@ use serde_json::{Value, json};
 use crate::cli::TestArgs;
 use crate::context::Context;
 
-/// The environment variable naming development servers (several separated by spaces or commas).
-pub const DEV_URL_ENV: &str = "MIGRATE_DEV_DATABASE_URL";
-
 /// One check on one database.
 struct Check {
     name: &'static str,
@@ -43,15 +40,7 @@ pub fn exec(ctx: &Context, args: &TestArgs) -> Result<(), Failure> {
         ],
         None => ctx.package.config.dialects.clone(),
     };
-    let servers = dev_urls(ctx, args);
-    for url in &servers {
-        if Dialect::from_url(url).is_none_or(|d| d == Dialect::Sqlite) {
-            return Err(Failure::Usage(format!(
-                "`{}` is not a PostgreSQL or MySQL server URL (SQLite's scratch databases live in memory)",
-                migrate_runtime::redact_url(url)
-            )));
-        }
-    }
+    let servers = super::dev_servers::dev_urls(ctx, &args.dev_url)?;
     if !ctx.quiet {
         super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
     }
@@ -88,21 +77,6 @@ pub fn exec(ctx: &Context, args: &TestArgs) -> Result<(), Failure> {
     }
 }
 
-/// Development servers: `--dev-url`, else the environment, else the package's config.
-fn dev_urls(ctx: &Context, args: &TestArgs) -> Vec<String> {
-    if !args.dev_url.is_empty() {
-        return args.dev_url.clone();
-    }
-    if let Ok(list) = std::env::var(DEV_URL_ENV) {
-        let urls: Vec<String> =
-            list.split([' ', ',', '\n']).filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_owned()).collect();
-        if !urls.is_empty() {
-            return urls;
-        }
-    }
-    ctx.package.config.dev_database_urls.clone()
-}
-
 async fn run_all(
     graph: &RevisionGraph,
     dialects: &[Dialect],
@@ -113,17 +87,11 @@ async fn run_all(
 ) -> Vec<DialectRun> {
     let mut runs = Vec::new();
     for &dialect in dialects {
-        let server = servers.iter().find(|u| Dialect::from_url(u) == Some(dialect));
-        let run = if dialect != Dialect::Sqlite && server.is_none() {
-            DialectRun {
-                dialect,
-                skipped: Some(format!(
-                    "no development server for {dialect}: pass --dev-url, set {DEV_URL_ENV}, or set dev-database-url in [package.metadata.migrate]"
-                )),
-                checks: Vec::new(),
+        let run = match super::dev_servers::server_for(servers, dialect) {
+            Err(why) => DialectRun { dialect, skipped: Some(why), checks: Vec::new() },
+            Ok(server) => {
+                DialectRun { dialect, skipped: None, checks: checks(graph, dialect, server, scratch, options).await }
             }
-        } else {
-            DialectRun { dialect, skipped: None, checks: checks(graph, dialect, server, scratch, options).await }
         };
         if !ctx.json() {
             print_run(&run);
@@ -136,7 +104,7 @@ async fn run_all(
 async fn checks(
     graph: &RevisionGraph,
     dialect: Dialect,
-    server: Option<&String>,
+    server: Option<&str>,
     scratch: &Scratch,
     options: &Options,
 ) -> Vec<Check> {
@@ -151,7 +119,6 @@ async fn checks(
             format!("{} heads, each on a named branch: {}", ids.len(), ids.join(", "))
         }),
     };
-    let server = server.map(String::as_str);
     let upgrade = async {
         let db = scratch.create(dialect, server).await?;
         let report = migrate_runtime::tool::upgrade(db.pool.as_db(), graph, &Target::HEADS, options).await;

@@ -130,6 +130,15 @@ pub struct CheckArgs {
     /// Also connect and fail when revisions are pending, drifted or unresolved (the deploy gate).
     #[arg(long)]
     pub pending: bool,
+    /// `cargo migrate` only: fail when the revisions do not produce the package's schema file
+    /// (`schema` in [package.metadata.migrate], default schema.sql), compared on scratch
+    /// databases of each dialect.
+    #[arg(long, conflicts_with = "pending")]
+    pub schema: bool,
+    /// With --schema: a PostgreSQL or MySQL server for scratch databases (repeatable; default:
+    /// MIGRATE_DEV_DATABASE_URL, then dev-database-url in [package.metadata.migrate]).
+    #[arg(long = "dev-url", value_name = "URL", requires = "schema")]
+    pub dev_url: Vec<String>,
 }
 
 /// SQL dialects for `--sql`.

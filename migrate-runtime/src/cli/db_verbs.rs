@@ -176,6 +176,12 @@ fn status_json(s: &Status) -> serde_json::Value {
 /// summary, then with `--pending` the deploy gate. `cargo migrate check` validates the files
 /// itself and calls [`check_pending`].
 pub(crate) async fn check(inv: &Invocation<'_>, args: &CheckArgs) -> Result<(), Failure> {
+    if args.schema {
+        return Err(Failure::Usage(format!(
+            "{} has no schema file to compare with: `cargo migrate check --schema` does it in the package",
+            inv.program
+        )));
+    }
     let graph = inv.revisions.graph(GraphUse::Migrate)?;
     if args.pending {
         return check_pending(inv, &graph).await;

@@ -169,3 +169,67 @@ async fn an_unreachable_dev_server_is_a_clear_error() {
     assert!(shown.contains(&format!("127.0.0.1:{port}")) && !shown.contains("s3cret"), "{shown}");
     assert!(shown.contains("FAILED  upgrade base→head") && shown.contains("cannot connect"), "{shown}");
 }
+
+/// `check --schema` on the real servers: the revisions against schema.sql, loaded into a
+/// scratch database of each; a difference listed as the server describes it; a schema file
+/// that does not load named with its line and the server's message; nothing left behind.
+async fn check_schema_on(dialect: Dialect) {
+    let Some(server) = server_url(dialect) else { return };
+    let pkg = package(&format!("{INDEX}{MYSQL_DOWN}"));
+    let d = dialect.to_string();
+    let schema = pkg.path().join("schema.sql");
+    let users =
+        "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\nCREATE INDEX ix_users_email ON users (email);\n";
+    std::fs::write(&schema, users).expect("schema");
+    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(&format!("{d}: ok: the revisions produce schema.sql")), "{}", text(&out));
+    assert!(left.is_empty(), "{left:?}");
+
+    std::fs::write(&schema, users.replace("email VARCHAR(100)", "email VARCHAR(100) NOT NULL")).expect("schema");
+    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("only in schema.sql:") && shown.contains("email") && shown.contains("only in the revisions:"),
+        "{shown}"
+    );
+    assert!(left.is_empty(), "{left:?}");
+
+    std::fs::write(&schema, format!("{users}\nALTER TABLE nowhere ADD COLUMN x INT;\n")).expect("schema");
+    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains(&format!("{d}: FAILED: schema.sql:4: ")) && shown.contains("nowhere"), "{shown}");
+    assert!(left.is_empty(), "{left:?}");
+}
+
+async fn migrate_check_schema(pkg: &Path, server: &str, dialect: &str) -> (Output, Vec<String>) {
+    let mut cmd = Command::new(cargo_migrate_bin());
+    cmd.args(["migrate", "check", "--schema", "--dev-url", server]).current_dir(pkg).env("NO_COLOR", "1");
+    let manifest = std::fs::read_to_string(pkg.join("Cargo.toml")).expect("manifest");
+    if !manifest.contains("dialects") {
+        std::fs::write(
+            pkg.join("Cargo.toml"),
+            format!("{manifest}\n[package.metadata.migrate]\ndialects = [\"{dialect}\"]\n"),
+        )
+        .expect("manifest");
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let child = cmd.spawn().expect("cargo migrate check --schema");
+    let prefix = format!("migrate_scratch_{}_", child.id());
+    let out = child.wait_with_output().expect("output");
+    (out, scratch_databases(server, &prefix).await)
+}
+
+#[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
+async fn postgres_check_schema() {
+    check_schema_on(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
+async fn mysql_check_schema() {
+    check_schema_on(Dialect::MySql).await;
+}

@@ -1,0 +1,183 @@
+//! `cargo migrate check --schema` (Alembic's `alembic check`, a CI gate): do the revisions
+//! produce the package's declarative schema file? For each dialect the package targets, the
+//! schema file is loaded into one scratch database and the revisions are applied to another;
+//! both are read back by the one catalog reader (`migrate_runtime::tool::schema_of`) and the
+//! objects that differ are listed. Exit 1 when they differ. Scratch databases as for `test`:
+//! SQLite in memory, PostgreSQL/MySQL on a development server, always dropped.
+
+use std::time::Duration;
+
+use migrate_core::{Dialect, RevisionGraph, Target};
+use migrate_runtime::DriftPolicy;
+use migrate_runtime::cli::Failure;
+use migrate_runtime::tool::{Options, Scratch, run_sql_file, schema_differences, schema_of};
+use serde_json::{Value, json};
+
+use super::dev_servers::{dev_urls, server_for};
+use crate::context::Context;
+
+/// What one dialect's comparison found.
+enum Outcome {
+    Skipped(String),
+    /// `- line` only in the revisions' schema, `+ line` only in the schema file.
+    Compared(Vec<String>),
+    Failed(String),
+}
+
+struct DialectCheck {
+    dialect: Dialect,
+    schema: Option<String>,
+    outcome: Outcome,
+}
+
+/// Runs `check --schema`.
+pub fn exec(ctx: &Context, dev_url: &[String]) -> Result<(), Failure> {
+    let graph = ctx.valid_graph()?;
+    let servers = dev_urls(ctx, dev_url)?;
+    if !ctx.quiet {
+        super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
+    }
+    let options = ctx.invocation().options(Duration::from_secs(60), DriftPolicy::Refuse);
+    let (checks, leftovers) = super::database::runtime()?.block_on(async {
+        let scratch = Scratch::new();
+        let work = async {
+            let mut checks = Vec::new();
+            for &dialect in &ctx.package.config.dialects {
+                checks.push(compare(ctx, &graph, dialect, &servers, &scratch, &options).await);
+            }
+            checks
+        };
+        let checks = tokio::select! {
+            checks = work => Some(checks),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        (checks, scratch.drop_all().await)
+    });
+    let Some(checks) = checks else {
+        return Err(Failure::Problem("interrupted: the scratch databases were dropped".into()));
+    };
+    let bad = checks
+        .iter()
+        .filter(|c| match &c.outcome {
+            Outcome::Failed(_) => true,
+            Outcome::Compared(d) => !d.is_empty(),
+            Outcome::Skipped(_) => false,
+        })
+        .count();
+    if ctx.json() {
+        migrate_runtime::cli::print_json(&json!({
+            "ok": bad == 0 && leftovers.is_empty(),
+            "dialects": checks.iter().map(check_json).collect::<Vec<_>>(),
+            "scratch_left": leftovers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }));
+        return if bad == 0 && leftovers.is_empty() { Ok(()) } else { Err(Failure::Silent) };
+    }
+    checks.iter().for_each(print_check);
+    if !leftovers.is_empty() {
+        let shown: Vec<String> = leftovers.iter().map(ToString::to_string).collect();
+        return Err(Failure::Problem(format!("scratch databases could not be dropped: {}", shown.join("; "))));
+    }
+    match bad {
+        0 => Ok(()),
+        n => Err(Failure::Problem(format!(
+            "the revisions do not produce the schema file on {n} database(s): write a revision for the differences"
+        ))),
+    }
+}
+
+async fn compare(
+    ctx: &Context,
+    graph: &RevisionGraph,
+    dialect: Dialect,
+    servers: &[String],
+    scratch: &Scratch,
+    options: &Options,
+) -> DialectCheck {
+    let Some(schema) = ctx.package.config.schema_for(dialect) else {
+        let why = format!("no schema file for {dialect} in [package.metadata.migrate] schema");
+        return DialectCheck { dialect, schema: None, outcome: Outcome::Skipped(why) };
+    };
+    let path = ctx.package.root.join(schema);
+    let shown = ctx.shown(&path);
+    let outcome = match server_for(servers, dialect) {
+        Err(why) => Outcome::Skipped(why),
+        Ok(server) => match std::fs::read_to_string(&path) {
+            Err(e) => Outcome::Failed(format!(
+                "cannot read `{shown}`: {e} (write the schema there, or point `schema` in [package.metadata.migrate] at it)"
+            )),
+            Ok(text) => match both(graph, dialect, server, scratch, options, &shown, &text).await {
+                Ok(differences) => Outcome::Compared(differences),
+                Err(e) => Outcome::Failed(e.to_string()),
+            },
+        },
+    };
+    DialectCheck { dialect, schema: Some(shown), outcome }
+}
+
+/// The schema file on one scratch database, the revisions on another, the differences.
+async fn both(
+    graph: &RevisionGraph,
+    dialect: Dialect,
+    server: Option<&str>,
+    scratch: &Scratch,
+    options: &Options,
+    shown: &str,
+    text: &str,
+) -> Result<Vec<String>, migrate_runtime::MigrateError> {
+    let history = options.table.rsplit('.').next().unwrap_or(&options.table).to_owned();
+    let desired = scratch.create(dialect, server).await?;
+    let loaded = run_sql_file(desired.pool.as_db(), shown, text).await;
+    let wanted = match loaded {
+        Ok(()) => schema_of(desired.pool.as_db(), &history).await,
+        Err(e) => Err(e),
+    };
+    desired.pool.close().await;
+    let wanted = wanted?;
+    let replayed = scratch.create(dialect, server).await?;
+    let upgraded = migrate_runtime::tool::upgrade(replayed.pool.as_db(), graph, &Target::HEADS, options).await;
+    let have = match upgraded {
+        Ok(_) => schema_of(replayed.pool.as_db(), &history).await,
+        Err(e) => Err(e),
+    };
+    replayed.pool.close().await;
+    Ok(schema_differences(&have?, &wanted))
+}
+
+fn print_check(c: &DialectCheck) {
+    let schema = c.schema.as_deref().unwrap_or("the schema file");
+    match &c.outcome {
+        Outcome::Skipped(why) => println!("{}: skipped: {why}", c.dialect),
+        Outcome::Failed(why) => println!("{}: FAILED: {}", c.dialect, why.replace('\n', "\n  ")),
+        Outcome::Compared(d) if d.is_empty() => println!("{}: ok: the revisions produce {schema}", c.dialect),
+        Outcome::Compared(d) => {
+            println!("{}: the revisions do not produce {schema}:", c.dialect);
+            for line in d {
+                match line.strip_prefix("+ ") {
+                    Some(wanted) => println!("  only in {schema}: {wanted}"),
+                    None => println!("  only in the revisions: {}", line.trim_start_matches("- ")),
+                }
+            }
+        }
+    }
+}
+
+fn check_json(c: &DialectCheck) -> Value {
+    let (status, only_in_schema, only_in_revisions, error) = match &c.outcome {
+        Outcome::Skipped(why) => ("skipped", vec![], vec![], Some(why.clone())),
+        Outcome::Failed(why) => ("failed", vec![], vec![], Some(why.clone())),
+        Outcome::Compared(d) => (
+            if d.is_empty() { "same" } else { "differs" },
+            d.iter().filter_map(|l| l.strip_prefix("+ ")).collect(),
+            d.iter().filter_map(|l| l.strip_prefix("- ")).collect(),
+            None,
+        ),
+    };
+    json!({
+        "dialect": c.dialect.to_string(),
+        "schema": c.schema,
+        "status": status,
+        "only_in_schema": only_in_schema,
+        "only_in_revisions": only_in_revisions,
+        "error": error,
+    })
+}
