@@ -12,8 +12,8 @@
 //! // revises: 1b7e44
 //! // message: split names
 //!
-//! pub async fn up(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> { … }
-//! pub async fn down(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> { … }
+//! pub async fn up(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> { Ok(()) }
+//! pub async fn down(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> { Ok(()) }
 //! ```
 //!
 //! A revision written for several databases is generic over [`Db`] instead
