@@ -54,6 +54,19 @@ pub enum Command {
     /// upgrade base to head, and the stairway (each revision up, down, up; the schema after
     /// down must equal the schema before up).
     Test(TestArgs),
+    /// Compare a live database's schema with what the revisions produce (read-only): objects
+    /// made by hand in it, and objects of revisions it lacks. Exit 1 when they differ.
+    Diff(DiffArgs),
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// A PostgreSQL or MySQL server for the scratch database the revisions are applied to
+    /// (repeatable; default: MIGRATE_DEV_DATABASE_URL, then dev-database-url in
+    /// [package.metadata.migrate]). SQLite needs none.
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Vec<String>,
 }
 
 /// `test`.

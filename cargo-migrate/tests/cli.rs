@@ -524,3 +524,44 @@ fn check_schema_compares_the_revisions_with_schema_sql() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("sqlite: FAILED: schema.sql:3: no such table: main.nowhere"), "{shown}");
 }
+
+/// `diff` on SQLite: a live database that matches, then one with a hand-made column and index
+/// (listed, exit 1) and one behind (the pending revision named); nothing written to it.
+#[test]
+fn diff_lists_what_a_live_database_has_that_the_revisions_do_not() {
+    let pkg = Pkg::initialised();
+    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
+    let sql = pkg.files()[0].clone();
+    let text = std::fs::read_to_string(&sql).expect("read").replace(
+        "-- Write the SQL that applies this revision here.",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);",
+    );
+    std::fs::write(
+        &sql,
+        text.replace(
+            "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.",
+            "DROP TABLE users;",
+        ),
+    )
+    .expect("write");
+    let url = format!("sqlite://{}", pkg.path().join("live.db").display());
+    pkg.ok(&["upgrade", "--database-url", &url]);
+    assert!(
+        pkg.ok(&["diff", "--database-url", &url]).contains("ok: the database has the schema the revisions produce")
+    );
+
+    let pool_sql = "ALTER TABLE users ADD COLUMN phone TEXT; CREATE INDEX by_hand ON users (email);";
+    let out = Command::new("sqlite3").arg(pkg.path().join("live.db")).arg(pool_sql).output().expect("sqlite3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pkg.run(&["diff", "--database-url", &url]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("only in the database: column users.phone TEXT"), "{shown}");
+    assert!(shown.contains("only in the database: index by_hand: CREATE INDEX by_hand ON users (email)"), "{shown}");
+
+    pkg.ok(&["new", "-m", "orders", "--rev-id", "r2"]);
+    let out = pkg.run(&["diff", "--database-url", &url, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["pending"], serde_json::json!(["r2"]));
+    assert_eq!(json["current"], serde_json::json!(["r1"]), "nothing written: {json}");
+}

@@ -8,9 +8,10 @@
 //! - PostgreSQL: columns (type, length, nullability, default, identity), constraints, indexes,
 //!   views and materialized views, enum types with their labels, sequences, functions and
 //!   procedures, triggers, comments on tables and columns; every schema but the system's.
-//! - MySQL/MariaDB: `SHOW CREATE TABLE`/`VIEW` of each table and view of the current database
-//!   (the `AUTO_INCREMENT=` counter left out: rows move it, not schema changes), routines,
-//!   triggers, events.
+//! - MySQL/MariaDB: `SHOW CREATE TABLE` of each table of the current database, one line per
+//!   column, key and constraint as the server prints them, and the table's options (the
+//!   `AUTO_INCREMENT=` counter left out: rows move it, not schema changes); `SHOW CREATE VIEW`;
+//!   routines, triggers, events.
 //! - SQLite: per table, its columns (`pragma_table_info`), foreign keys and indexes; the stored
 //!   text of indexes, views and triggers. A table's own `CREATE` text is not compared (a table
 //!   rebuilt and renamed is stored as `CREATE TABLE "t"`), so its CHECK constraints are not
@@ -86,10 +87,10 @@ pub(crate) async fn snapshot(conn: &mut Conn, history: &str) -> Result<Vec<Strin
     let mut lines = Vec::new();
     for sql in queries(dialect) {
         for row in conn.rows(&sql).await.map_err(read)? {
-            if let [Some(object), Some(line)] = row.as_slice() {
-                if !ours(object) {
-                    lines.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
-                }
+            if let [Some(object), Some(line)] = row.as_slice()
+                && !ours(object)
+            {
+                lines.push(line.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
     }
@@ -106,8 +107,27 @@ pub(crate) async fn snapshot(conn: &mut Conn, history: &str) -> Result<Vec<Strin
             let what = if kind == "VIEW" { "VIEW" } else { "TABLE" };
             let shown = conn.rows(&format!("SHOW CREATE {what} `{}`", name.replace('`', "``"))).await.map_err(read)?;
             for text in shown.into_iter().filter_map(|r| r.into_iter().nth(1).flatten()) {
-                let text = text.split_whitespace().filter(|w| !w.starts_with("AUTO_INCREMENT=")).collect::<Vec<_>>();
-                lines.push(format!("{} {}", what.to_ascii_lowercase(), text.join(" ")));
+                if what == "VIEW" {
+                    lines.push(format!("view {}", text.split_whitespace().collect::<Vec<_>>().join(" ")));
+                    continue;
+                }
+                // One line per column, key and constraint (the server prints one per line), so
+                // a difference names the column; the table's options on a line of their own.
+                for line in text.lines().skip(1) {
+                    let line = line.trim().trim_end_matches(',');
+                    let line = match line.strip_prefix(')') {
+                        Some(options) => format!(
+                            "options {}",
+                            options
+                                .split_whitespace()
+                                .filter(|w| !w.starts_with("AUTO_INCREMENT="))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ),
+                        None => line.to_owned(),
+                    };
+                    lines.push(format!("table {name}: {line}"));
+                }
             }
         }
     }

@@ -1,10 +1,11 @@
-//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`, `test`),
+//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`, `test`, `diff`),
 //! each with `pub fn exec`; writing new revision files is `scaffold.rs`. The database verbs
 //! shared with `myapp migrate` are `migrate_runtime::cli`'s, run here on the migrations folder.
 
 mod check;
 mod database;
 mod dev_servers;
+mod diff;
 mod init;
 mod merge;
 mod new;
@@ -26,6 +27,7 @@ pub fn exec(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Merge(args) => merge::exec(ctx, &args),
         Command::Reset(args) => reset::exec(ctx, &args),
         Command::Test(args) => test::exec(ctx, &args),
+        Command::Diff(args) => diff::exec(ctx, &args),
         // `check` validates the files (what the embedded set had checked at build time).
         Command::Db(DbCommand::Check(args)) => check::exec(ctx, &args),
         Command::Db(verb) => {

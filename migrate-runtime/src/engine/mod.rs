@@ -446,10 +446,10 @@ async fn migrate(
         && (*target == Target::HEADS || (*target == Target::HEAD && graph.heads().len() == 1))
         && !graph.is_empty();
     let expected = fast.then(|| Expected::of_graph(graph));
-    if let Some(expected) = &expected {
-        if let Some(report) = fast_path(&mut conn, expected, options).await? {
-            return Ok(report);
-        }
+    if let Some(expected) = &expected
+        && let Some(report) = fast_path(&mut conn, expected, options).await?
+    {
+        return Ok(report);
     }
     after_fast_path(conn, pool, graph, Goal::Target(target), options, verb, expected).await
 }
@@ -528,12 +528,12 @@ async fn after_fast_path(
         }
     };
     // A waiter whose holder just did everything: one read, nothing written, the lock released.
-    if let Some(expected) = &expected {
-        if let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), expected, &table).await? {
-            tracing::debug!("another process applied everything while this one waited for the lock");
-            guard.release().await?;
-            return Ok(Report { before: current.clone(), after: current, locked: true, ..Report::default() });
-        }
+    if let Some(expected) = &expected
+        && let FastPath::UpToDate(current) = crate::fastpath::check(guard.conn(), expected, &table).await?
+    {
+        tracing::debug!("another process applied everything while this one waited for the lock");
+        guard.release().await?;
+        return Ok(Report { before: current.clone(), after: current, locked: true, ..Report::default() });
     }
     ensure_tables(guard.conn(), &table, options).await?;
     let whole_run = options.transaction == TransactionMode::Run;
@@ -560,15 +560,13 @@ async fn after_fast_path(
         check_consistent(&status, options)?;
         let plan = make_plan(graph, &rows, goal, verb)?;
         crate::rust::check_compiled_in(graph, &plan, options, table.dialect())?;
-        if whole_run {
-            if let Some(&n) = plan.steps.iter().find(|&&n| !graph.revision(n).transactional) {
-                return Err(MigrateError::RunTransactionRefused {
-                    why: format!(
-                        "revision `{}` is `transaction: false` and cannot run inside the run's transaction",
-                        graph.revision(n).id
-                    ),
-                });
-            }
+        if whole_run && let Some(&n) = plan.steps.iter().find(|&&n| !graph.revision(n).transactional) {
+            return Err(MigrateError::RunTransactionRefused {
+                why: format!(
+                    "revision `{}` is `transaction: false` and cannot run inside the run's transaction",
+                    graph.revision(n).id
+                ),
+            });
         }
         let batches = apply::split_plan(graph, &plan, table.dialect(), verb)?;
         Ok((status, plan, batches))

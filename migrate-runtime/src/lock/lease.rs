@@ -145,10 +145,10 @@ impl Lease {
         let sql = self.table.release(&self.owner);
         let side = self.side;
         handle.spawn(async move {
-            if let Ok(mut conn) = Conn::acquire(side.as_db()).await {
-                if let Err(e) = conn.execute(&sql).await {
-                    tracing::warn!(error = %e, "releasing the migration lease failed; it expires on its own");
-                }
+            if let Ok(mut conn) = Conn::acquire(side.as_db()).await
+                && let Err(e) = conn.execute(&sql).await
+            {
+                tracing::warn!(error = %e, "releasing the migration lease failed; it expires on its own");
             }
             side.close().await;
         });

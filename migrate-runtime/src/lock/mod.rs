@@ -131,11 +131,11 @@ impl LockGuard {
                 }
             }
         }
-        if let Some(sql) = self.restore.take() {
-            if let Err(e) = conn.execute(&sql).await {
-                conn.discard();
-                return Err(MigrateError::db("putting the session's settings back", e));
-            }
+        if let Some(sql) = self.restore.take()
+            && let Err(e) = conn.execute(&sql).await
+        {
+            conn.discard();
+            return Err(MigrateError::db("putting the session's settings back", e));
         }
         Ok(()) // `conn` goes back to its pool here, unlocked.
     }
@@ -148,11 +148,11 @@ impl Drop for LockGuard {
         if let Held::Lease(lease) = held {
             lease.release_in_background();
         }
-        if let Some(conn) = self.conn.take() {
-            if session_lock || self.session_changed {
-                tracing::debug!("closing the migrating session to release the migration lock and its settings");
-                conn.discard();
-            }
+        if let Some(conn) = self.conn.take()
+            && (session_lock || self.session_changed)
+        {
+            tracing::debug!("closing the migrating session to release the migration lock and its settings");
+            conn.discard();
         }
     }
 }

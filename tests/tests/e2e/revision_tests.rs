@@ -233,3 +233,40 @@ async fn postgres_check_schema() {
 async fn mysql_check_schema() {
     check_schema_on(Dialect::MySql).await;
 }
+
+/// `diff` against a live database on each server: a column added by hand is listed, the
+/// database is not written to, the scratch database is dropped.
+async fn diff_on(dialect: Dialect) {
+    let (Some(server), Some(live)) = (server_url(dialect), migrate_e2e::db::fresh(dialect).await) else { return };
+    let pkg = package(&format!("{INDEX}{MYSQL_DOWN}"));
+    let up = migrate_e2e::migrate_command(&cargo_migrate_bin(), pkg.path(), &live.url, &["upgrade"])
+        .output()
+        .expect("upgrade");
+    assert!(up.status.success(), "{}", text(&up));
+    migrate_e2e::db::execute(&live.pool, "ALTER TABLE users ADD COLUMN phone VARCHAR(20)").await;
+    let before = live.history("migrate_history").await;
+    let mut cmd =
+        migrate_e2e::migrate_command(&cargo_migrate_bin(), pkg.path(), &live.url, &["diff", "--dev-url", &server]);
+    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("diff");
+    let prefix = format!("migrate_scratch_{}_", child.id());
+    let out = child.wait_with_output().expect("output");
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("only in the database:") && shown.contains("phone"), "{shown}");
+    assert!(!shown.contains("only in the revisions:"), "{shown}");
+    assert_eq!(live.history("migrate_history").await, before, "read-only");
+    assert!(scratch_databases(&server, &prefix).await.is_empty());
+    live.drop_database().await;
+}
+
+#[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
+async fn postgres_diff_finds_a_hand_made_column() {
+    diff_on(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+#[cfg_attr(no_mysql, ignore = "MariaDB/MySQL only: set MIGRATE_TEST_MYSQL_URL")]
+async fn mysql_diff_finds_a_hand_made_column() {
+    diff_on(Dialect::MySql).await;
+}

@@ -1,0 +1,90 @@
+//! `cargo migrate diff`: drift between a live database and the revisions, read-only. The live
+//! database's schema (the catalog reader of `check --schema`, without the history tables) is
+//! compared with the revisions applied to a scratch database of the same dialect; what only one
+//! of them has is listed — a hand-made change in production, or revisions not applied there.
+//! Nothing is written to the live database. Exit 1 when they differ.
+
+use std::time::Duration;
+
+use migrate_core::{RevisionId, Target};
+use migrate_runtime::cli::{Failure, with_database};
+use migrate_runtime::tool::{Scratch, schema_differences, schema_of};
+use migrate_runtime::{AnyPool, DriftPolicy, MigrateError};
+use serde_json::json;
+
+use super::dev_servers::{dev_urls, server_for};
+use crate::cli::DiffArgs;
+use crate::context::Context;
+
+fn ids(v: &[RevisionId]) -> Vec<&str> {
+    v.iter().map(RevisionId::as_str).collect()
+}
+
+/// Runs `diff`.
+pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
+    let graph = ctx.valid_graph()?;
+    let servers = dev_urls(ctx, &args.dev_url)?;
+    if !ctx.quiet {
+        super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
+    }
+    let inv = ctx.invocation();
+    let options = inv.options(Duration::from_secs(60), DriftPolicy::Refuse);
+    let history = options.table.rsplit('.').next().unwrap_or(&options.table).to_owned();
+    let scratch = Scratch::new();
+    let result = super::database::runtime()?.block_on(async {
+        let work = with_database(&inv, async |live: &AnyPool| {
+            let dialect = live.as_db().dialect();
+            let server = server_for(&servers, dialect).map_err(MigrateError::Usage)?;
+            let status = migrate_runtime::tool::status(live.as_db(), &graph, &options).await?;
+            let live_schema = schema_of(live.as_db(), &history).await?;
+            let replayed = scratch.create(dialect, server).await?;
+            let upgraded =
+                migrate_runtime::tool::upgrade(replayed.pool.as_db(), &graph, &Target::HEADS, &options).await;
+            let head_schema = match upgraded {
+                Ok(_) => schema_of(replayed.pool.as_db(), &history).await,
+                Err(e) => Err(e),
+            };
+            replayed.pool.close().await;
+            Ok((status, schema_differences(&head_schema?, &live_schema)))
+        });
+        let result = tokio::select! {
+            result = work => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        let leftovers = scratch.drop_all().await;
+        (result, leftovers)
+    });
+    let (Some(result), leftovers) = result else {
+        return Err(Failure::Problem("interrupted: the scratch database was dropped".into()));
+    };
+    if let Some(e) = leftovers.first() {
+        return Err(Failure::Problem(format!("a scratch database could not be dropped: {e}")));
+    }
+    let (status, differences) = result?;
+    let only_live: Vec<&str> = differences.iter().filter_map(|l| l.strip_prefix("+ ")).collect();
+    let only_head: Vec<&str> = differences.iter().filter_map(|l| l.strip_prefix("- ")).collect();
+    if ctx.json() {
+        migrate_runtime::cli::print_json(&json!({
+            "same": differences.is_empty(),
+            "current": ids(&status.current),
+            "pending": ids(&status.pending),
+            "only_in_database": only_live,
+            "only_in_revisions": only_head,
+        }));
+        return if differences.is_empty() { Ok(()) } else { Err(Failure::Silent) };
+    }
+    if !status.pending.is_empty() {
+        println!(
+            "note: {} revision(s) are not applied to the database ({}): their objects show as only in the revisions",
+            status.pending.len(),
+            ids(&status.pending).join(", ")
+        );
+    }
+    if differences.is_empty() {
+        println!("ok: the database has the schema the revisions produce");
+        return Ok(());
+    }
+    only_live.iter().for_each(|l| println!("only in the database: {l}"));
+    only_head.iter().for_each(|l| println!("only in the revisions: {l}"));
+    Err(Failure::Problem(format!("the database and the revisions differ in {} object line(s)", differences.len())))
+}
