@@ -17,6 +17,8 @@ as_mysql() { if [ "$(id -u)" = 0 ]; then runuser -u mysql -- "$@"; else "$@"; fi
 
 case "$cmd" in
 start)
+  # Any other failure says where, with the end of the nodes' logs.
+  trap 'echo "galera.sh: failed at line $LINENO" >&2; tail -n 15 "$dir"/node*/install.log "$dir"/node*/error.log >&2 2>/dev/null || true' ERR
   if [ ! -f "$provider" ] || ! command -v rsync >/dev/null; then
     [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq galera-4 rsync >/dev/null
   fi
@@ -63,7 +65,9 @@ CNF
     as_mysql /usr/sbin/mariadbd --defaults-file="$dir/node$n/my.cnf" >/dev/null 2>&1 &
   done
   for _ in $(seq 1 120); do
-    size=$(mariadb -h 127.0.0.1 -P "${sqlports[0]}" -u root -N -e "SHOW STATUS LIKE 'wsrep_cluster_size'" 2>/dev/null | awk '{print $2}')
+    # A node still starting refuses the query: that is "not yet", not a failure of the script
+    # (with pipefail and set -e it used to end the script silently under load).
+    size=$(mariadb -h 127.0.0.1 -P "${sqlports[0]}" -u root -N -e "SHOW STATUS LIKE 'wsrep_cluster_size'" 2>/dev/null | awk '{print $2}') || size=0
     ready=0
     for p in "${sqlports[@]}"; do mariadb -h 127.0.0.1 -P "$p" -u root -e 'SELECT 1' >/dev/null 2>&1 && ready=$((ready + 1)); done
     [ "${size:-0}" = 3 ] && [ "$ready" = 3 ] && break

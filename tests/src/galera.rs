@@ -28,6 +28,10 @@ impl Galera {
             eprintln!("\n*** SKIPPED: the galera-4 provider is not installed (apt-get install galera-4 rsync) ***\n");
             return None;
         }
+        // One cluster starts at a time: two starting together pick their free ports in a race
+        // and load the machine with six servers starting at once.
+        static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = STARTING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let keep = tempfile::tempdir().expect("temp dir");
         // The nodes run as `mysql`, which must reach their folders inside it.
         std::fs::set_permissions(keep.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");

@@ -89,9 +89,11 @@ async fn run_all(
     for &dialect in dialects {
         let run = match super::dev_servers::server_for(servers, dialect) {
             Err(why) => DialectRun { dialect, skipped: Some(why), checks: Vec::new() },
-            Ok(server) => {
-                DialectRun { dialect, skipped: None, checks: checks(graph, dialect, server, scratch, options).await }
-            }
+            Ok(server) => DialectRun {
+                dialect,
+                skipped: None,
+                checks: checks(&ctx.package.root, graph, dialect, server, scratch, options).await,
+            },
         };
         if !ctx.json() {
             print_run(&run);
@@ -102,13 +104,25 @@ async fn run_all(
 }
 
 async fn checks(
+    root: &std::path::Path,
     graph: &RevisionGraph,
     dialect: Dialect,
     server: Option<&str>,
     scratch: &Scratch,
     options: &Options,
 ) -> Vec<Check> {
-    let shown = |e: MigrateError| e.to_string();
+    // A failed statement's message names its file and line; the statement's first line is
+    // added, read from the file.
+    let shown = |e: MigrateError| match &e {
+        MigrateError::Statement { path, line, .. } => {
+            let text = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+            match text.lines().nth(line.saturating_sub(1)).map(str::trim).filter(|l| !l.is_empty()) {
+                Some(statement) => format!("{e}\nstatement: {statement}"),
+                None => e.to_string(),
+            }
+        }
+        _ => e.to_string(),
+    };
     let heads = graph.real_heads();
     let ids: Vec<&str> = heads.iter().map(|&n| graph.revision(n).id.as_str()).collect();
     let one_head = Check {

@@ -86,6 +86,7 @@ async fn the_drop_index_mariadb_refuses_is_found_and_a_mysql_section_fixes_it() 
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("FAILED  stairway: revision `r1` failed at migrations/1_index.sql:9 (down)"), "{shown}");
     assert!(shown.contains("error in your SQL syntax"), "MariaDB's own message: {shown}");
+    assert!(shown.contains("statement: DROP INDEX ix_users_email;"), "the statement: {shown}");
     assert!(left.is_empty(), "scratch databases left: {left:?}");
 
     std::fs::write(pkg.path().join("migrations/1_index.sql"), format!("{INDEX}{MYSQL_DOWN}")).expect("fix");
