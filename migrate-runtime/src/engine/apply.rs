@@ -407,18 +407,22 @@ async fn outside_a_transaction(
         }
         return Err(error);
     }
-    match verb {
+    let duration = match verb {
         Verb::Upgrade => {
-            let ms = started.elapsed().as_millis() as u64;
+            // One reading for the row and the report, so the two always agree.
+            let duration = started.elapsed();
+            let ms = duration.as_millis() as u64;
             run.deferred.push_str(&format!("{};\n", table.update_state(r.id.as_str(), State::Applied, ms, None)));
+            duration
         }
         Verb::Downgrade => {
             let sql =
                 format!("{};\n{};\n{}COMMIT", table.dialect().begin(), table.delete(r.id.as_str()), run.removal());
             send_or_roll_back(conn, || format!("removing `{}` from the history table", r.id), &sql).await?;
+            started.elapsed()
         }
-    }
-    Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration: started.elapsed() }))
+    };
+    Ok(Some(Step { revision: r.id.clone(), message: r.message.clone(), duration }))
 }
 
 /// SQLite: whether this process may run `r` outside a transaction. Re-checks its row in `BEGIN
