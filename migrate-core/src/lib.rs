@@ -27,6 +27,7 @@ mod range;
 mod record;
 mod render;
 mod revision;
+pub mod schema;
 mod source;
 pub mod split;
 mod statements;
