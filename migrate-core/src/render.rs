@@ -27,6 +27,9 @@ pub struct NewRevision {
     pub down: Option<String>,
     /// A Rust revision (`.rs`: `//` header, `up`/`down` functions) instead of SQL.
     pub rust: bool,
+    /// Sections for one dialect each (`-- migrate:up DIALECT`, `-- migrate:down DIALECT`),
+    /// written after the unmarked ones: `(dialect, up, down)`, a `None` down section left out.
+    pub marked: Vec<(crate::Dialect, String, Option<String>)>,
 }
 
 /// The body of a new Rust revision: `up` and `down` generic over the database
@@ -85,6 +88,12 @@ pub fn render_revision(r: &NewRevision) -> String {
         "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.\n".into()
     });
     out.push_str(&format!("\n-- migrate:up\n{}\n-- migrate:down\n{}", ensure_newline(up), ensure_newline(down)));
+    for (dialect, up, down) in &r.marked {
+        out.push_str(&format!("\n-- migrate:up {dialect}\n{}", ensure_newline(up.clone())));
+        if let Some(down) = down {
+            out.push_str(&format!("\n-- migrate:down {dialect}\n{}", ensure_newline(down.clone())));
+        }
+    }
     out
 }
 
@@ -191,7 +200,23 @@ mod tests {
             up: Some("ALTER TABLE users ADD COLUMN email TEXT;".into()),
             down: None,
             rust: false,
+            marked: Vec::new(),
         }
+    }
+
+    #[test]
+    fn marked_sections_render_after_the_unmarked_ones_and_parse_back() {
+        let new = NewRevision {
+            marked: vec![(crate::Dialect::Sqlite, "SELECT 1;".into(), Some("SELECT 2;".into()))],
+            down: Some("ALTER TABLE users DROP COLUMN email;".into()),
+            ..sample()
+        };
+        let r = parse_revision("x.sql", render_revision(&new).as_bytes()).expect("parses");
+        let sqlite = r.on_dialect(crate::Dialect::Sqlite);
+        assert_eq!(sqlite.up.sql.trim(), "SELECT 1;");
+        assert_eq!(sqlite.down.map(|d| d.sql.trim().to_owned()).as_deref(), Some("SELECT 2;"));
+        let pg = r.on_dialect(crate::Dialect::Postgres);
+        assert_eq!(pg.up.sql.trim(), "ALTER TABLE users ADD COLUMN email TEXT;");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Development servers for scratch databases (`test`, `check --schema`): `--dev-url`, else
 //! `MIGRATE_DEV_DATABASE_URL` (several separated by spaces or commas), else `dev-database-url`
 //! in `[package.metadata.migrate]`. SQLite needs none (its scratch databases live in memory).
+//! [`with_scratch`] runs a command's work with its scratch databases and always drops them.
 
 use migrate_core::Dialect;
 use migrate_runtime::cli::Failure;
+use migrate_runtime::tool::Scratch;
 
 use crate::context::Context;
 
@@ -48,4 +50,28 @@ pub fn server_for(urls: &[String], dialect: Dialect) -> Result<Option<&str>, Str
             "no development server for {dialect}: pass --dev-url, set {DEV_URL_ENV}, or set dev-database-url in [package.metadata.migrate]"
         )
     })
+}
+
+/// Runs `work` on a new async runtime with a fresh list of scratch databases, then drops every
+/// database the work created — also when it failed or when Ctrl-C interrupted it. Returns what
+/// the work returned and the databases that could not be dropped, each as a sentence.
+///
+/// # Errors
+/// [`Failure::Problem`] when the runtime cannot start, or on Ctrl-C (after dropping).
+pub fn with_scratch<T>(work: impl AsyncFnOnce(&Scratch) -> T) -> Result<(T, Vec<String>), Failure> {
+    super::database::runtime()?.block_on(async {
+        let scratch = Scratch::new();
+        let done = tokio::select! {
+            done = work(&scratch) => Some(done),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        let leftovers: Vec<String> = scratch.drop_all().await.iter().map(ToString::to_string).collect();
+        done.map(|d| (d, leftovers))
+            .ok_or_else(|| Failure::Problem("interrupted: the scratch databases were dropped".into()))
+    })
+}
+
+/// The error for scratch databases [`with_scratch`] could not drop.
+pub fn leftovers_failure(leftovers: &[String]) -> Failure {
+    Failure::Problem(format!("scratch databases could not be dropped: {}", leftovers.join("; ")))
 }

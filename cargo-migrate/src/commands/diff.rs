@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use migrate_core::{RevisionId, Target};
 use migrate_runtime::cli::{Failure, with_database};
-use migrate_runtime::tool::{Scratch, schema_differences, schema_of};
+use migrate_runtime::tool::{schema_differences, schema_of};
 use migrate_runtime::{AnyPool, DriftPolicy, MigrateError};
 use serde_json::json;
 
-use super::dev_servers::{dev_urls, server_for};
+use super::dev_servers::{dev_urls, leftovers_failure, server_for, with_scratch};
 use crate::cli::DiffArgs;
 use crate::context::Context;
 
@@ -30,9 +30,8 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
     let inv = ctx.invocation();
     let options = inv.options(Duration::from_secs(60), DriftPolicy::Refuse);
     let history = options.table.rsplit('.').next().unwrap_or(&options.table).to_owned();
-    let scratch = Scratch::new();
-    let result = super::database::runtime()?.block_on(async {
-        let work = with_database(&inv, async |live: &AnyPool| {
+    let (result, leftovers) = with_scratch(async |scratch| {
+        with_database(&inv, async |live: &AnyPool| {
             let dialect = live.as_db().dialect();
             let server = server_for(&servers, dialect).map_err(MigrateError::Usage)?;
             let status = migrate_runtime::tool::status(live.as_db(), &graph, &options).await?;
@@ -46,19 +45,11 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
             };
             replayed.pool.close().await;
             Ok((status, schema_differences(&head_schema?, &live_schema)))
-        });
-        let result = tokio::select! {
-            result = work => Some(result),
-            _ = tokio::signal::ctrl_c() => None,
-        };
-        let leftovers = scratch.drop_all().await;
-        (result, leftovers)
-    });
-    let (Some(result), leftovers) = result else {
-        return Err(Failure::Problem("interrupted: the scratch database was dropped".into()));
-    };
-    if let Some(e) = leftovers.first() {
-        return Err(Failure::Problem(format!("a scratch database could not be dropped: {e}")));
+        })
+        .await
+    })?;
+    if !leftovers.is_empty() {
+        return Err(leftovers_failure(&leftovers));
     }
     let (status, differences) = result?;
     let only_live: Vec<&str> = differences.iter().filter_map(|l| l.strip_prefix("+ ")).collect();

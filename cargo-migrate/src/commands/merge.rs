@@ -41,6 +41,7 @@ pub fn exec(ctx: &Context, args: &MergeArgs) -> Result<(), Failure> {
         up: Some("-- A merge revision: joins its parents. Add SQL only if reconciling them needs it.\n".into()),
         down: Some("-- Nothing to revert unless the up section does something.\n".into()),
         rust: false,
+        marked: Vec::new(),
     };
     create(ctx, &graph, &new)
 }

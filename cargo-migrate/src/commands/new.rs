@@ -30,6 +30,7 @@ pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {
         up: None,
         down: None,
         rust: args.rust,
+        marked: Vec::new(),
     };
     create(ctx, &graph, &new)
 }

@@ -13,7 +13,7 @@ use migrate_runtime::cli::Failure;
 use migrate_runtime::tool::{Options, Scratch, run_sql_file, schema_differences, schema_of};
 use serde_json::{Value, json};
 
-use super::dev_servers::{dev_urls, server_for};
+use super::dev_servers::{dev_urls, leftovers_failure, server_for, with_scratch};
 use crate::context::Context;
 
 /// What one dialect's comparison found.
@@ -38,24 +38,13 @@ pub fn exec(ctx: &Context, dev_url: &[String]) -> Result<(), Failure> {
         super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
     }
     let options = ctx.invocation().options(Duration::from_secs(60), DriftPolicy::Refuse);
-    let (checks, leftovers) = super::database::runtime()?.block_on(async {
-        let scratch = Scratch::new();
-        let work = async {
-            let mut checks = Vec::new();
-            for &dialect in &ctx.package.config.dialects {
-                checks.push(compare(ctx, &graph, dialect, &servers, &scratch, &options).await);
-            }
-            checks
-        };
-        let checks = tokio::select! {
-            checks = work => Some(checks),
-            _ = tokio::signal::ctrl_c() => None,
-        };
-        (checks, scratch.drop_all().await)
-    });
-    let Some(checks) = checks else {
-        return Err(Failure::Problem("interrupted: the scratch databases were dropped".into()));
-    };
+    let (checks, leftovers) = with_scratch(async |scratch| {
+        let mut checks = Vec::new();
+        for &dialect in &ctx.package.config.dialects {
+            checks.push(compare(ctx, &graph, dialect, &servers, scratch, &options).await);
+        }
+        checks
+    })?;
     let bad = checks
         .iter()
         .filter(|c| match &c.outcome {
@@ -68,14 +57,13 @@ pub fn exec(ctx: &Context, dev_url: &[String]) -> Result<(), Failure> {
         migrate_runtime::cli::print_json(&json!({
             "ok": bad == 0 && leftovers.is_empty(),
             "dialects": checks.iter().map(check_json).collect::<Vec<_>>(),
-            "scratch_left": leftovers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "scratch_left": leftovers,
         }));
         return if bad == 0 && leftovers.is_empty() { Ok(()) } else { Err(Failure::Silent) };
     }
     checks.iter().for_each(print_check);
     if !leftovers.is_empty() {
-        let shown: Vec<String> = leftovers.iter().map(ToString::to_string).collect();
-        return Err(Failure::Problem(format!("scratch databases could not be dropped: {}", shown.join("; "))));
+        return Err(leftovers_failure(&leftovers));
     }
     match bad {
         0 => Ok(()),

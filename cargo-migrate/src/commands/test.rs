@@ -45,31 +45,20 @@ pub fn exec(ctx: &Context, args: &TestArgs) -> Result<(), Failure> {
         super::database::init_logging_at(ctx, if ctx.verbose > 0 { "info" } else { "warn" });
     }
     let options = ctx.invocation().options(Duration::from_secs(60), DriftPolicy::Refuse);
-    let runs = super::database::runtime()?.block_on(async {
-        let scratch = Scratch::new();
-        let work = run_all(&graph, &dialects, &servers, &scratch, &options, ctx);
-        let runs = tokio::select! {
-            runs = work => Some(runs),
-            _ = tokio::signal::ctrl_c() => None,
-        };
-        let leftovers = scratch.drop_all().await;
-        (runs, leftovers)
-    });
-    let (Some(runs), leftovers) = runs else {
-        return Err(Failure::Problem("interrupted: the scratch databases were dropped".into()));
-    };
+    let (runs, leftovers) = super::dev_servers::with_scratch(async |scratch| {
+        run_all(&graph, &dialects, &servers, scratch, &options, ctx).await
+    })?;
     let failed = runs.iter().flat_map(|r| &r.checks).filter(|c| c.outcome.is_err()).count();
     if ctx.json() {
         migrate_runtime::cli::print_json(&json!({
             "ok": failed == 0 && leftovers.is_empty(),
             "dialects": runs.iter().map(run_json).collect::<Vec<_>>(),
-            "scratch_left": leftovers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "scratch_left": leftovers,
         }));
         return if failed == 0 && leftovers.is_empty() { Ok(()) } else { Err(Failure::Silent) };
     }
     if !leftovers.is_empty() {
-        let shown: Vec<String> = leftovers.iter().map(ToString::to_string).collect();
-        return Err(Failure::Problem(format!("scratch databases could not be dropped: {}", shown.join("; "))));
+        return Err(super::dev_servers::leftovers_failure(&leftovers));
     }
     match failed {
         0 => Ok(()),
