@@ -1,0 +1,5 @@
+CREATE TABLE users (
+    id integer PRIMARY KEY,
+    name varchar(50) NOT NULL,
+    email varchar(100)
+);

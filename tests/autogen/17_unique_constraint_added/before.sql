@@ -1,0 +1,6 @@
+CREATE TABLE address (
+    id integer PRIMARY KEY,
+    email_address varchar(100) NOT NULL,
+    qpr varchar(10)
+);
+CREATE INDEX ix_address_qpr ON address (qpr);

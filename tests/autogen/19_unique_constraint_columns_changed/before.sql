@@ -1,0 +1,5 @@
+CREATE TABLE col_change (
+    x integer,
+    y integer,
+    CONSTRAINT nochange UNIQUE (x)
+);

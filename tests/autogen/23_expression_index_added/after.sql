@@ -1,0 +1,5 @@
+CREATE TABLE users (
+    id integer PRIMARY KEY,
+    email varchar(100)
+);
+CREATE INDEX ix_users_lower_email ON users (lower(email));

@@ -1,0 +1,5 @@
+CREATE TABLE logs (
+    id integer PRIMARY KEY,
+    happened_at timestamp NOT NULL,
+    level varchar(10) NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO people (id, first_name, last_name) VALUES (1, 'Ada', 'Lovelace');

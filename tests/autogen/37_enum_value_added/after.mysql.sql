@@ -1,0 +1,4 @@
+CREATE TABLE people (
+    id integer PRIMARY KEY,
+    mood enum('sad','happy','ok')
+);

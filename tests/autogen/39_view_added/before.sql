@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id integer PRIMARY KEY,
+    name varchar(50) NOT NULL,
+    email varchar(100),
+    active integer NOT NULL DEFAULT 1
+);

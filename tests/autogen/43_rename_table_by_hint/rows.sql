@@ -1,0 +1,2 @@
+INSERT INTO customers (id, name) VALUES (1, 'acme');
+INSERT INTO customers (id, name) VALUES (2, 'initech');

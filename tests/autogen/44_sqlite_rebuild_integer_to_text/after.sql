@@ -1,0 +1,4 @@
+CREATE TABLE codes (
+    id integer PRIMARY KEY,
+    code text NOT NULL
+);

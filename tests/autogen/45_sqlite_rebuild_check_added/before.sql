@@ -1,0 +1,4 @@
+CREATE TABLE scores (
+    id integer PRIMARY KEY,
+    points integer NOT NULL
+);

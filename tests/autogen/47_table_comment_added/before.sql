@@ -1,0 +1,3 @@
+CREATE TABLE some_table (
+    test varchar(10) PRIMARY KEY
+);

@@ -1,0 +1,4 @@
+CREATE TABLE some_table (
+    test varchar(10) PRIMARY KEY,
+    amount double COMMENT 'the amount'
+);

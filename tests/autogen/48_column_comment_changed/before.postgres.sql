@@ -1,0 +1,5 @@
+CREATE TABLE some_table (
+    test varchar(10) PRIMARY KEY,
+    amount double precision
+);
+COMMENT ON COLUMN some_table.amount IS 'the amount';

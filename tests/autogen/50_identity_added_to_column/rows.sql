@@ -1,0 +1,1 @@
+INSERT INTO users (id, other) VALUES (1, 'a');

@@ -1,0 +1,3 @@
+CREATE TABLE users (
+    other text
+);

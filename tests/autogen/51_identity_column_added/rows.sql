@@ -1,0 +1,2 @@
+INSERT INTO users (other) VALUES ('a');
+INSERT INTO users (other) VALUES ('b');

@@ -1,0 +1,4 @@
+CREATE TABLE users (
+    id integer PRIMARY KEY,
+    foo integer GENERATED ALWAYS AS (5) VIRTUAL
+);

@@ -1,0 +1,2 @@
+INSERT INTO users (id) VALUES (1);
+INSERT INTO users (id) VALUES (2);

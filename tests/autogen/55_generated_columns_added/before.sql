@@ -1,0 +1,5 @@
+CREATE TABLE line_items (
+    id integer PRIMARY KEY,
+    price integer NOT NULL,
+    qty integer NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE users (
+    id integer PRIMARY KEY,
+    name varchar(50) NOT NULL COLLATE "C"
+);

@@ -1,0 +1,4 @@
+CREATE TABLE blobs (
+    id integer PRIMARY KEY,
+    data text
+) ENGINE = InnoDB ROW_FORMAT = DYNAMIC;

@@ -1,0 +1,1 @@
+INSERT INTO blobs (id, data) VALUES (1, 'abc');
