@@ -1,4 +1,0 @@
-CREATE TABLE events (
-    id integer PRIMARY KEY,
-    created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP
-);

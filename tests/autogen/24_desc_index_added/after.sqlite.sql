@@ -1,6 +1,0 @@
-CREATE TABLE logs (
-    id integer PRIMARY KEY,
-    happened_at timestamp NOT NULL,
-    level varchar(10) NOT NULL
-);
-CREATE INDEX ix_logs_happened_desc ON logs (happened_at DESC);

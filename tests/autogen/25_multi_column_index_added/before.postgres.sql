@@ -1,5 +1,0 @@
-CREATE TABLE logs (
-    id integer PRIMARY KEY,
-    happened_at timestamp NOT NULL,
-    level varchar(10) NOT NULL
-);
