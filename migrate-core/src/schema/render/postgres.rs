@@ -1,0 +1,289 @@
+//! PostgreSQL's SQL for each plan operation. A column alter is a sequence of `ALTER COLUMN`
+//! statements in a safe order: the old identity or serial default goes first, the default is
+//! dropped around a type change, NULLs are filled from the default before `SET NOT NULL`, the
+//! new identity comes last. A changed generated expression re-adds the column (PostgreSQL 15
+//! cannot alter it); an enum losing or reordering values is re-created under its name.
+
+use super::super::diff::{Aspect, ColumnDiff, effective_default};
+use super::super::model::{Column, Index, Table};
+use super::super::plan::Op;
+use super::super::text::{literal, quote, quote_list, view_query};
+use super::{constraint_name, foreign_key_clause, index_parts};
+use crate::Dialect;
+
+const D: Dialect = Dialect::Postgres;
+
+fn q(name: &str) -> String {
+    quote(D, name)
+}
+
+/// The statements of one operation.
+pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
+    match op {
+        Op::DeferForeignKeys | Op::Rebuild(_) => Vec::new(),
+        Op::DropView(v) => {
+            vec![format!("DROP {}VIEW {}", if v.materialized { "MATERIALIZED " } else { "" }, q(&v.name))]
+        }
+        Op::CreateView(v) => vec![format!(
+            "CREATE {}VIEW {} AS {}",
+            if v.materialized { "MATERIALIZED " } else { "" },
+            q(&v.name),
+            view_query(&v.definition)
+        )],
+        Op::RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
+        Op::RenameColumn { table, from, to } => {
+            vec![format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(table), q(from), q(to))]
+        }
+        Op::DropForeignKey { table, fk } => drop_constraint(table, fk.name.as_deref()),
+        Op::AddForeignKey { table, fk } => vec![format!("ALTER TABLE {} ADD {}", q(table), foreign_key_clause(D, fk))],
+        Op::DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
+        Op::CreateIndex { table, index } => vec![create_index(table, index)],
+        Op::DropPrimaryKey { table, key } => drop_constraint(table, key.name.as_deref()),
+        Op::DropUnique { table, key } => drop_constraint(table, key.name.as_deref()),
+        Op::DropCheck { table, check } => drop_constraint(table, check.name.as_deref()),
+        Op::AddPrimaryKey { table, key, .. } => vec![format!(
+            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+            q(table),
+            constraint_name(D, key.name.as_deref()),
+            quote_list(D, &key.columns)
+        )],
+        Op::AddUnique { table, key } => vec![format!(
+            "ALTER TABLE {} ADD {}UNIQUE ({})",
+            q(table),
+            constraint_name(D, key.name.as_deref()),
+            quote_list(D, &key.columns)
+        )],
+        Op::AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}CHECK ({})",
+            q(table),
+            constraint_name(D, check.name.as_deref()),
+            check.expression
+        )],
+        Op::CreateEnum(e) => vec![create_enum(&e.name, &e.values)],
+        Op::AddEnumValue { name, value, after, before } => {
+            let position = match (after, before) {
+                (Some(a), _) => format!(" AFTER {}", literal(D, a)),
+                (None, Some(b)) => format!(" BEFORE {}", literal(D, b)),
+                (None, None) => String::new(),
+            };
+            vec![format!("ALTER TYPE {} ADD VALUE {}{position}", q(name), literal(D, value))]
+        }
+        Op::RecreateEnum { new, columns } => {
+            let mut out = vec![
+                format!("ALTER TYPE {} RENAME TO {}", q(&new.name), q(&old_enum(&new.name))),
+                create_enum(&new.name, &new.values),
+            ];
+            for (table, column, has_default) in columns {
+                out.extend(convert_to_enum(table, column, *has_default));
+            }
+            out
+        }
+        Op::DropOldEnum(name) => vec![format!("DROP TYPE {}", q(&old_enum(name)))],
+        Op::DropEnum(e) => vec![format!("DROP TYPE {}", q(&e.name))],
+        Op::CreateTable(t) => vec![create_table(t)],
+        Op::DropTable(t) => vec![format!("DROP TABLE {}", q(&t.name))],
+        Op::AddColumn { table, column } => vec![format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(column))],
+        Op::DropColumn { table, column } => vec![format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(column))],
+        Op::AlterColumn { table, change } => alter_column(table, change),
+        Op::TableComment { table, comment } => {
+            vec![format!("COMMENT ON TABLE {} IS {}", q(table), comment.map_or("NULL".to_string(), |c| literal(D, c)))]
+        }
+        Op::ColumnComment { table, column, comment } => vec![format!(
+            "COMMENT ON COLUMN {}.{} IS {}",
+            q(table),
+            q(column),
+            comment.map_or("NULL".to_string(), |c| literal(D, c))
+        )],
+        Op::TableOptions { .. } => Vec::new(),
+    }
+}
+
+/// The name a re-created enum's old type takes until it is dropped.
+fn old_enum(name: &str) -> String {
+    format!("{name}__migrate_old")
+}
+
+fn create_enum(name: &str, values: &[String]) -> String {
+    let values = values.iter().map(|v| literal(D, v)).collect::<Vec<_>>().join(", ");
+    format!("CREATE TYPE {} AS ENUM ({values})", q(name))
+}
+
+fn convert_to_enum(table: &str, column: &Column, has_default: bool) -> Vec<String> {
+    let alter = format!("ALTER TABLE {} ALTER COLUMN {}", q(table), q(&column.name));
+    let ty = &column.data_type;
+    let text = if ty.trim_end().ends_with("[]") { "text[]" } else { "text" };
+    let mut out = Vec::new();
+    if has_default {
+        out.push(format!("{alter} DROP DEFAULT"));
+    }
+    out.push(format!("{alter} TYPE {ty} USING {}::{text}::{ty}", q(&column.name)));
+    if let Some(default) = effective_default(column) {
+        out.push(format!("{alter} SET DEFAULT {default}"));
+    }
+    out
+}
+
+fn drop_constraint(table: &str, name: Option<&str>) -> Vec<String> {
+    name.map(|n| format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(n))).into_iter().collect()
+}
+
+fn create_index(table: &str, index: &Index) -> String {
+    let mut out =
+        format!("CREATE {}INDEX {} ON {}", if index.unique { "UNIQUE " } else { "" }, q(&index.name), q(table));
+    if let Some(method) = &index.method {
+        out.push_str(&format!(" USING {method}"));
+    }
+    out.push_str(&format!(" ({})", index_parts(D, &index.parts)));
+    if !index.include.is_empty() {
+        out.push_str(&format!(" INCLUDE ({})", index_parts(D, &index.include)));
+    }
+    if let Some(predicate) = &index.predicate {
+        out.push_str(&format!(" WHERE {predicate}"));
+    }
+    out
+}
+
+fn identity_kind(column: &Column) -> Option<String> {
+    column.identity.as_deref().map(|i| i.trim().to_ascii_uppercase())
+}
+
+/// `serial`, `bigserial` or `smallserial` for a serial column of those integer types.
+fn serial_type(column: &Column) -> Option<&'static str> {
+    if identity_kind(column).as_deref() != Some("SERIAL") {
+        return None;
+    }
+    match column.data_type.trim() {
+        "integer" | "int" | "int4" => Some("serial"),
+        "bigint" | "int8" => Some("bigserial"),
+        "smallint" | "int2" => Some("smallserial"),
+        _ => None,
+    }
+}
+
+fn collate(collation: &str) -> String {
+    if collation.starts_with('"') { format!(" COLLATE {collation}") } else { format!(" COLLATE {}", q(collation)) }
+}
+
+/// `name type [COLLATE] [GENERATED ALWAYS AS (…) STORED] [GENERATED … AS IDENTITY] [DEFAULT]
+/// [NOT NULL]`.
+pub(crate) fn column_def(c: &Column) -> String {
+    let mut out = format!("{} {}", q(&c.name), serial_type(c).unwrap_or(&c.data_type));
+    if let Some(collation) = &c.collation {
+        out.push_str(&collate(collation));
+    }
+    if let Some(g) = &c.generated {
+        out.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.expression));
+    }
+    match identity_kind(c).as_deref() {
+        Some("ALWAYS") => out.push_str(" GENERATED ALWAYS AS IDENTITY"),
+        Some("BY DEFAULT") => out.push_str(" GENERATED BY DEFAULT AS IDENTITY"),
+        _ => {}
+    }
+    if let Some(default) = effective_default(c)
+        && serial_type(c).is_none()
+        && c.generated.is_none()
+    {
+        out.push_str(&format!(" DEFAULT {default}"));
+    }
+    if !c.nullable {
+        out.push_str(" NOT NULL");
+    }
+    out
+}
+
+fn create_table(t: &Table) -> String {
+    let mut items: Vec<String> = t.columns.iter().map(column_def).collect();
+    if let Some(pk) = &t.primary_key {
+        items.push(format!("{}PRIMARY KEY ({})", constraint_name(D, pk.name.as_deref()), quote_list(D, &pk.columns)));
+    }
+    for k in &t.uniques {
+        items.push(format!("{}UNIQUE ({})", constraint_name(D, k.name.as_deref()), quote_list(D, &k.columns)));
+    }
+    for c in &t.checks {
+        items.push(format!("{}CHECK ({})", constraint_name(D, c.name.as_deref()), c.expression));
+    }
+    format!("CREATE TABLE {} (\n  {}\n)", q(&t.name), items.join(",\n  "))
+}
+
+fn alter_column(table: &str, change: &ColumnDiff<'_>) -> Vec<String> {
+    let (a, b) = (change.from, change.to);
+    let has = |aspect| change.aspects.contains(&aspect);
+    let alter = format!("ALTER TABLE {} ALTER COLUMN {}", q(table), q(&b.name));
+    let mut out = Vec::new();
+    if has(Aspect::Generated) {
+        if b.generated.is_some() {
+            // PostgreSQL 15 cannot change a generation expression: the column is re-added.
+            out.push(format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&b.name)));
+            out.push(format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(b)));
+            return out;
+        }
+        out.push(format!("{alter} DROP EXPRESSION"));
+    }
+    let (old_id, new_id) = (identity_kind(a), identity_kind(b));
+    let is_identity = |k: &Option<String>| matches!(k.as_deref(), Some("ALWAYS" | "BY DEFAULT"));
+    let mut default_dropped = false;
+    if has(Aspect::Identity) {
+        match (old_id.as_deref(), new_id.as_deref()) {
+            (Some("ALWAYS"), Some("BY DEFAULT")) => out.push(format!("{alter} SET GENERATED BY DEFAULT")),
+            (Some("BY DEFAULT"), Some("ALWAYS")) => out.push(format!("{alter} SET GENERATED ALWAYS")),
+            (Some("SERIAL"), _) => {
+                out.push(format!("{alter} DROP DEFAULT"));
+                default_dropped = true;
+            }
+            _ if is_identity(&old_id) => out.push(format!("{alter} DROP IDENTITY")),
+            _ => {}
+        }
+    }
+    let old_default = effective_default(a).filter(|_| serial_type(a).is_none());
+    let new_default = effective_default(b).filter(|_| serial_type(b).is_none());
+    if has(Aspect::Type) || has(Aspect::Collation) {
+        if old_default.is_some() && !default_dropped {
+            out.push(format!("{alter} DROP DEFAULT"));
+            default_dropped = true;
+        }
+        let collation = match &b.collation {
+            Some(c) => collate(c),
+            None if a.collation.is_some() => " COLLATE \"default\"".to_string(),
+            None => String::new(),
+        };
+        out.push(format!("{alter} TYPE {ty}{collation} USING {}::{ty}", q(&b.name), ty = b.data_type));
+    }
+    let default_changes = has(Aspect::Default) || (default_dropped && new_default.is_some());
+    match new_default {
+        Some(d) if default_changes || (default_dropped && old_default.is_some()) => {
+            out.push(format!("{alter} SET DEFAULT {d}"))
+        }
+        None if has(Aspect::Default) && old_default.is_some() && !default_dropped => {
+            out.push(format!("{alter} DROP DEFAULT"))
+        }
+        _ => {}
+    }
+    if has(Aspect::Nullable) {
+        if b.nullable {
+            out.push(format!("{alter} DROP NOT NULL"));
+        } else {
+            if let Some(d) = new_default {
+                out.push(format!("UPDATE {} SET {} = {d} WHERE {} IS NULL", q(table), q(&b.name), q(&b.name)));
+            }
+            out.push(format!("{alter} SET NOT NULL"));
+        }
+    }
+    if has(Aspect::Identity) {
+        match new_id.as_deref() {
+            Some(kind @ ("ALWAYS" | "BY DEFAULT")) if !is_identity(&old_id) => {
+                out.push(format!("{alter} ADD GENERATED {kind} AS IDENTITY"));
+            }
+            Some("SERIAL") => {
+                let sequence = format!("{table}_{}_seq", b.name);
+                let as_type = match b.data_type.trim() {
+                    t @ ("integer" | "bigint" | "smallint") => format!(" AS {t}"),
+                    _ => String::new(),
+                };
+                out.push(format!("CREATE SEQUENCE {}{as_type} OWNED BY {}.{}", q(&sequence), q(table), q(&b.name)));
+                out.push(format!("{alter} SET DEFAULT nextval({}::regclass)", literal(D, &q(&sequence))));
+            }
+            _ => {}
+        }
+    }
+    out
+}

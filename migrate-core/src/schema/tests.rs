@@ -1,0 +1,1 @@
+//! Tests of autogenerate across diff, plan and render (models built by hand).

@@ -1,0 +1,160 @@
+//! Whether a column type change keeps every value: the one rule that decides if a type change is
+//! destructive. Only obvious widenings count (a longer string, a bigger integer, more digits);
+//! every other change, including ones a server might convert losslessly, counts as narrowing.
+
+/// A type text split into its base name, numeric arguments and what follows.
+struct Parsed {
+    base: String,
+    args: Vec<u64>,
+    suffix: String,
+    array: bool,
+}
+
+fn parse(text: &str) -> Option<Parsed> {
+    let mut lower = text.trim().to_ascii_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let array = lower.ends_with("[]");
+    if array {
+        lower.truncate(lower.len() - 2);
+    }
+    let (base, args, suffix) = match lower.find('(') {
+        Some(open) => {
+            let close = lower.get(open..)?.find(')')? + open;
+            let args = lower.get(open + 1..close)?;
+            let args = args.split(',').map(|a| a.trim().parse::<u64>().ok()).collect::<Option<Vec<_>>>()?;
+            (lower.get(..open)?.trim().to_string(), args, lower.get(close + 1..)?.trim().to_string())
+        }
+        None => {
+            let (base, suffix) = split_suffix(&lower);
+            (base, Vec::new(), suffix)
+        }
+    };
+    Some(Parsed { base, args, suffix, array })
+}
+
+/// `int unsigned` → (`int`, `unsigned`); `character varying` stays whole.
+fn split_suffix(text: &str) -> (String, String) {
+    for word in [" unsigned zerofill", " unsigned", " zerofill"] {
+        if let Some(base) = text.strip_suffix(word) {
+            return (base.to_string(), word.trim().to_string());
+        }
+    }
+    (text.to_string(), String::new())
+}
+
+/// The rank of an integer type (its size in bytes).
+fn integer_rank(base: &str) -> Option<u8> {
+    Some(match base {
+        "tinyint" => 1,
+        "smallint" | "int2" => 2,
+        "mediumint" => 3,
+        "integer" | "int" | "int4" => 4,
+        "bigint" | "int8" => 8,
+        _ => return None,
+    })
+}
+
+/// How many characters (or bytes) a string or binary type holds, and its family.
+fn string_capacity(p: &Parsed) -> Option<(bool, u64)> {
+    let n = p.args.first().copied();
+    let (binary, capacity) = match p.base.as_str() {
+        "character varying" | "varchar" | "nvarchar" => (false, n.unwrap_or(u64::MAX)),
+        "character" | "char" | "bpchar" | "nchar" => (false, n.unwrap_or(1)),
+        "tinytext" => (false, 255),
+        "text" => (false, u64::MAX - 2),
+        "mediumtext" => (false, u64::MAX - 1),
+        "longtext" | "clob" => (false, u64::MAX),
+        "binary" | "varbinary" => (true, n.unwrap_or(1)),
+        "tinyblob" => (true, 255),
+        "blob" => (true, u64::MAX - 2),
+        "mediumblob" => (true, u64::MAX - 1),
+        "longblob" | "bytea" => (true, u64::MAX),
+        _ => return None,
+    };
+    Some((binary, capacity))
+}
+
+fn is_numeric(base: &str) -> bool {
+    matches!(base, "numeric" | "decimal")
+}
+
+fn float_rank(base: &str) -> Option<u8> {
+    match base {
+        "real" | "float4" | "float" => Some(4),
+        "double precision" | "float8" | "double" => Some(8),
+        _ => None,
+    }
+}
+
+/// Whether changing a column from type `from` to type `to` keeps every value: equal types,
+/// `varchar(n)` → `varchar(m ≥ n)` or `text`, a bigger integer (display widths ignored,
+/// signedness kept), more digits of `numeric`, `real` → `double precision`. Unknown or
+/// unparsable texts are never widening.
+pub(crate) fn is_widening(from: &str, to: &str) -> bool {
+    if from.trim().eq_ignore_ascii_case(to.trim()) {
+        return true;
+    }
+    let (Some(a), Some(b)) = (parse(from), parse(to)) else { return false };
+    if a.array != b.array {
+        return false;
+    }
+    if let (Some(ra), Some(rb)) = (integer_rank(&a.base), integer_rank(&b.base)) {
+        return (a.suffix == b.suffix && rb >= ra) || (a.suffix == "unsigned" && b.suffix.is_empty() && rb > ra);
+    }
+    if let (Some((bin_a, ca)), Some((bin_b, cb))) = (string_capacity(&a), string_capacity(&b)) {
+        return bin_a == bin_b && cb >= ca && a.suffix == b.suffix;
+    }
+    if is_numeric(&a.base) && is_numeric(&b.base) {
+        return match (a.args.as_slice(), b.args.as_slice()) {
+            (_, []) => b.base == "numeric",
+            ([p1], [p2, s2]) => p2.saturating_sub(*s2) >= *p1,
+            ([p1], [p2]) => p2 >= p1,
+            ([p1, s1], [p2, s2]) => s2 >= s1 && p2.saturating_sub(*s2) >= p1.saturating_sub(*s1),
+            _ => false,
+        };
+    }
+    if let (Some(fa), Some(fb)) = (float_rank(&a.base), float_rank(&b.base)) {
+        return fb >= fa && a.args.is_empty() && b.args.is_empty();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_widening;
+
+    #[test]
+    fn widening_changes() {
+        for (a, b) in [
+            ("character varying(20)", "character varying(40)"),
+            ("character varying(20)", "text"),
+            ("varchar(20)", "text"),
+            ("integer", "bigint"),
+            ("smallint", "integer"),
+            ("int(11)", "bigint(20)"),
+            ("int(10) unsigned", "bigint(20) unsigned"),
+            ("numeric(10,2)", "numeric(12,2)"),
+            ("real", "double precision"),
+            ("integer[]", "bigint[]"),
+            ("character varying(20)", "character varying"),
+        ] {
+            assert!(is_widening(a, b), "{a} -> {b}");
+        }
+    }
+
+    #[test]
+    fn narrowing_changes() {
+        for (a, b) in [
+            ("character varying(40)", "character varying(20)"),
+            ("text", "character varying(20)"),
+            ("bigint", "integer"),
+            ("integer", "text"),
+            ("int(11)", "int(11) unsigned"),
+            ("numeric(10,2)", "numeric(10,3)"),
+            ("timestamp without time zone", "timestamp with time zone"),
+            ("varchar(10)", "varbinary(10)"),
+            ("enum('a','b')", "enum('a')"),
+        ] {
+            assert!(!is_widening(a, b), "{a} -> {b}");
+        }
+    }
+}
