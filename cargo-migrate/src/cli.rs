@@ -57,6 +57,36 @@ pub enum Command {
     /// Compare a live database's schema with what the revisions produce (read-only): objects
     /// made by hand in it, and objects of revisions it lacks. Exit 1 when they differ.
     Diff(DiffArgs),
+    /// The declarative schema file autogenerate compares against.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+/// `schema …`.
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Write the schema file from the revisions' head (replayed on a scratch database), or
+    /// from a live database with --database-url, to start using `new --autogenerate`.
+    Dump(DumpArgs),
+}
+
+/// `schema dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The dialect to dump for (default: the first of `dialects`); with --database-url, the
+    /// URL's.
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// Where to write (default: the package's schema file for that dialect; `-` for stdout).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<String>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// A PostgreSQL or MySQL server for the scratch database the revisions are replayed on
+    /// (repeatable; default: MIGRATE_DEV_DATABASE_URL, then dev-database-url).
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Vec<String>,
 }
 
 /// `diff`.
@@ -124,8 +154,25 @@ pub struct NewArgs {
     pub rev_id: Option<String>,
     /// Write a Rust revision (`.rs`: async `up`/`down` functions, for data migrations) that
     /// the application embedding the folder compiles in: embed_migrations!(database = "...").
-    #[arg(long)]
+    #[arg(long, conflicts_with = "autogenerate")]
     pub rust: bool,
+    /// Write the SQL from the differences between the revisions and the schema file
+    /// (`schema` in [package.metadata.migrate], default schema.sql), for every dialect the
+    /// package targets, proved on scratch databases before the file is written.
+    #[arg(long, conflicts_with = "parents")]
+    pub autogenerate: bool,
+    /// With --autogenerate: a column or table renamed rather than dropped and added
+    /// (`table.old=new` for a column of `table`, `old=new` for a table). Repeatable.
+    #[arg(long = "rename", value_name = "FROM=TO", requires = "autogenerate")]
+    pub renames: Vec<String>,
+    /// With --autogenerate: write changes that lose data (drop a table or column, narrow a
+    /// type, NOT NULL on a column that may hold NULLs) under a `-- data loss:` comment.
+    #[arg(long, requires = "autogenerate")]
+    pub allow_destructive: bool,
+    /// With --autogenerate: a PostgreSQL or MySQL server for scratch databases (repeatable;
+    /// default: MIGRATE_DEV_DATABASE_URL, then dev-database-url in [package.metadata.migrate]).
+    #[arg(long = "dev-url", value_name = "URL", requires = "autogenerate")]
+    pub dev_url: Vec<String>,
 }
 
 /// `merge`.

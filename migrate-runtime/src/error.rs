@@ -89,6 +89,12 @@ error_codes! {
     /// The stairway (`cargo migrate test`): a revision's down section did not return the
     /// schema to what it was before its up section.
     DownMismatch => "down-mismatch",
+    /// Autogenerate refused to write a plan: a change that loses data without
+    /// `--allow-destructive`, a rename that names nothing, or a change it cannot plan.
+    AutogenerateRefused => "autogenerate-refused",
+    /// Autogenerate's proof failed: the generated up section did not produce the schema file,
+    /// or its down section did not return to the revisions' schema. Nothing was written.
+    NoRoundTrip => "no-round-trip",
 }
 
 impl fmt::Display for ErrorCode {
@@ -388,6 +394,30 @@ pub enum MigrateError {
         /// section only), one object per line, as the server describes it.
         differences: Vec<String>,
     },
+    /// Autogenerate refused to plan the differences (see [`migrate_core::schema::AutogenError`]).
+    #[error("{dialect}: {message}")]
+    AutogenerateRefused {
+        /// The database the plan was for.
+        dialect: crate::Dialect,
+        /// Why, and what to do.
+        message: String,
+    },
+    /// Autogenerate's proof on the scratch database failed: nothing was written.
+    #[error(
+        "{dialect}: the generated {direction} section does not round-trip on a scratch database, so nothing was written{}{}",
+        failure.as_deref().map(|f| format!(": {f}")).unwrap_or_default(),
+        differences.iter().map(|d| format!("\n  {d}")).collect::<String>()
+    )]
+    NoRoundTrip {
+        /// The database it ran on.
+        dialect: crate::Dialect,
+        /// `up` (did not produce the schema file) or `down` (did not return to the revisions').
+        direction: &'static str,
+        /// The statement that failed, with the database's message, if one failed.
+        failure: Option<String>,
+        /// What still differs afterwards, one change per line.
+        differences: Vec<String>,
+    },
     /// The embedded revisions do not form a valid graph (cannot happen with
     /// `embed_migrations!`, which checks at compile time).
     #[error("the revisions are invalid:\n{0}")]
@@ -417,6 +447,8 @@ impl MigrateError {
             MigrateError::Invalid(_) => ErrorCode::InvalidRevisions,
             MigrateError::Usage(_) => ErrorCode::Usage,
             MigrateError::DownMismatch { .. } => ErrorCode::DownMismatch,
+            MigrateError::AutogenerateRefused { .. } => ErrorCode::AutogenerateRefused,
+            MigrateError::NoRoundTrip { .. } => ErrorCode::NoRoundTrip,
             MigrateError::SqlFile { .. } => ErrorCode::SqlFileFailed,
             MigrateError::RustNotCompiledIn { .. } => ErrorCode::RustNotCompiledIn,
             MigrateError::RustWrongDatabase { .. } => ErrorCode::RustWrongDatabase,

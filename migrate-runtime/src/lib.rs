@@ -29,6 +29,7 @@
 
 extern crate self as migrate_runtime;
 
+mod autogen;
 mod backend;
 mod catalog;
 #[cfg(feature = "cli")]
@@ -76,6 +77,7 @@ pub mod __private {
 /// the SQL text, for `cargo migrate` and other tools built on the runtime. An application uses
 /// [`Migrations`] and [`Runner`] instead.
 pub mod tool {
+    pub use crate::autogen::{AutogenRequest, Proven, autogenerate};
     pub use crate::catalog::{differences as schema_differences, read_schema, schema_of};
     pub use crate::dialect::SqlText;
     pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};

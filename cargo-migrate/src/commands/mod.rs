@@ -1,7 +1,10 @@
-//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`, `test`, `diff`),
-//! each with `pub fn exec`; writing new revision files is `scaffold.rs`. The database verbs
+//! One file per subcommand of the package's own (`init`, `new`, `merge`, `check`, `reset`, `test`, `diff`,
+//! `schema dump`),
+//! each with `pub fn exec`; writing new revision files is `scaffold.rs`, `new --autogenerate` is
+//! `autogenerate.rs`, scratch databases on development servers `dev_servers.rs`. The database verbs
 //! shared with `myapp migrate` are `migrate_runtime::cli`'s, run here on the migrations folder.
 
+mod autogenerate;
 mod check;
 mod database;
 mod dev_servers;
@@ -12,6 +15,7 @@ mod new;
 mod reset;
 mod scaffold;
 mod schema_check;
+mod schema_dump;
 mod test;
 
 use migrate_runtime::cli::{DbCommand, Failure};
@@ -28,6 +32,7 @@ pub fn exec(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Reset(args) => reset::exec(ctx, &args),
         Command::Test(args) => test::exec(ctx, &args),
         Command::Diff(args) => diff::exec(ctx, &args),
+        Command::Schema(crate::cli::SchemaCommand::Dump(args)) => schema_dump::exec(ctx, &args),
         // `check` validates the files (what the embedded set had checked at build time).
         Command::Db(DbCommand::Check(args)) => check::exec(ctx, &args),
         Command::Db(verb) => {

@@ -32,6 +32,14 @@ pub fn exec(ctx: &Context, args: &NewArgs) -> Result<(), Failure> {
         rust: args.rust,
         marked: Vec::new(),
     };
+    if args.autogenerate {
+        if graph.heads().len() > 1 {
+            return Err(Failure::Usage(
+                "--autogenerate replays the revisions to their single head; join the heads first with `cargo migrate merge -m \"...\"`".into(),
+            ));
+        }
+        return super::autogenerate::exec(ctx, &graph, new, args);
+    }
     create(ctx, &graph, &new)
 }
 

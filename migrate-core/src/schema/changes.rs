@@ -176,8 +176,16 @@ fn table_changes(t: &TableDiff<'_>, out: &mut Vec<Change>) {
     for c in &t.checks_added {
         out.push(safe(format!("added check constraint {} on {name}", name_of(c.name.as_ref()))));
     }
-    out.extend(t.indexes_dropped.iter().map(|i| safe(format!("dropped index {} on {name}", i.name))));
-    out.extend(t.indexes_added.iter().map(|i| safe(format!("added index {} on {name}", i.name))));
+    // MySQL gives a foreign key an index of its name when it has none: that index comes and
+    // goes with its foreign key, which is the line that says so.
+    let fk_index =
+        |index: &str, fks: &[&crate::schema::ForeignKey]| fks.iter().any(|f| f.name.as_deref() == Some(index));
+    for i in t.indexes_dropped.iter().filter(|i| !fk_index(&i.name, &t.foreign_keys_dropped)) {
+        out.push(safe(format!("dropped index {} on {name}", i.name)));
+    }
+    for i in t.indexes_added.iter().filter(|i| !fk_index(&i.name, &t.foreign_keys_added)) {
+        out.push(safe(format!("added index {} on {name}", i.name)));
+    }
     if t.comment_changed {
         out.push(safe(format!("changed comment of table {name}")));
     }

@@ -85,6 +85,33 @@ fn float_rank(base: &str) -> Option<u8> {
     }
 }
 
+/// A MySQL `enum('a','b')` or `set(…)` type: its kind and its quoted values as written.
+fn enum_values(text: &str) -> Option<(String, Vec<String>)> {
+    let text = text.trim();
+    let open = text.find('(')?;
+    let kind = text[..open].trim().to_ascii_lowercase();
+    if kind != "enum" && kind != "set" {
+        return None;
+    }
+    let inner = text[open + 1..].strip_suffix(')')?;
+    let (mut values, mut current, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('\'', true) if chars.peek() == Some(&'\'') => {
+                current.push_str("''");
+                chars.next();
+            }
+            ('\'', _) => quoted = !quoted,
+            (',', false) => values.push(std::mem::take(&mut current)),
+            (c, true) => current.push(c),
+            _ => {}
+        }
+    }
+    values.push(current);
+    Some((kind, values))
+}
+
 /// Whether changing a column from type `from` to type `to` keeps every value: equal types,
 /// `varchar(n)` → `varchar(m ≥ n)` or `text`, a bigger integer (display widths ignored,
 /// signedness kept), more digits of `numeric`, `real` → `double precision`. Unknown or
@@ -92,6 +119,10 @@ fn float_rank(base: &str) -> Option<u8> {
 pub(crate) fn is_widening(from: &str, to: &str) -> bool {
     if from.trim().eq_ignore_ascii_case(to.trim()) {
         return true;
+    }
+    if let (Some(a), Some(b)) = (enum_values(from), enum_values(to)) {
+        // MySQL `enum(…)`/`set(…)`: every old value still allowed.
+        return a.0 == b.0 && a.1.iter().all(|v| b.1.contains(v));
     }
     let (Some(a), Some(b)) = (parse(from), parse(to)) else { return false };
     if a.array != b.array {
@@ -115,7 +146,11 @@ pub(crate) fn is_widening(from: &str, to: &str) -> bool {
     if let (Some(fa), Some(fb)) = (float_rank(&a.base), float_rank(&b.base)) {
         return fb >= fa && a.args.is_empty() && b.args.is_empty();
     }
-    false
+    // A number written as text keeps its digits in an unbounded text column.
+    let number = integer_rank(&a.base).is_some() || is_numeric(&a.base) || float_rank(&a.base).is_some();
+    let unbounded_text = matches!(b.base.as_str(), "text" | "mediumtext" | "longtext" | "clob")
+        || (matches!(b.base.as_str(), "character varying" | "varchar") && b.args.is_empty());
+    number && !a.array && unbounded_text
 }
 
 #[cfg(test)]
@@ -136,6 +171,10 @@ mod tests {
             ("real", "double precision"),
             ("integer[]", "bigint[]"),
             ("character varying(20)", "character varying"),
+            ("INTEGER", "TEXT"),
+            ("enum('sad','happy')", "enum('sad','happy','ok')"),
+            ("enum('a,b','it''s')", "enum('it''s','a,b','c')"),
+            ("numeric(10,2)", "text"),
         ] {
             assert!(is_widening(a, b), "{a} -> {b}");
         }
@@ -147,7 +186,6 @@ mod tests {
             ("character varying(40)", "character varying(20)"),
             ("text", "character varying(20)"),
             ("bigint", "integer"),
-            ("integer", "text"),
             ("int(11)", "int(11) unsigned"),
             ("numeric(10,2)", "numeric(10,3)"),
             ("timestamp without time zone", "timestamp with time zone"),

@@ -226,9 +226,28 @@ async fn read_checks(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> R
 
 /// The table options: the line of `SHOW CREATE TABLE` that starts with the closing
 /// parenthesis, without it and without `AUTO_INCREMENT=n` (rows move it, not schema changes).
+/// The table's `COMMENT='…'` is left out too: the comment is a field of its own.
 fn options(shown: &str) -> Option<String> {
     let line = shown.lines().skip(1).find_map(|l| l.strip_prefix(')'))?;
+    let line = without_comment(line);
     non_empty(Some(line.split_whitespace().filter(|w| !w.starts_with("AUTO_INCREMENT=")).collect::<Vec<_>>().join(" ")))
+}
+
+/// `line` without its ` COMMENT='…'` option (quotes doubled or backslash-escaped inside).
+fn without_comment(line: &str) -> String {
+    let Some(start) = line.find(" COMMENT='") else { return line.to_owned() };
+    let body = start + " COMMENT='".len();
+    let bytes = line.as_bytes();
+    let mut i = body;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b'\'' => return format!("{}{}", &line[..start], &line[i + 1..]),
+            _ => i += 1,
+        }
+    }
+    line[..start].to_owned()
 }
 
 /// Column attributes the model does not read: a column line carrying one is reported.
@@ -318,6 +337,9 @@ mod tests {
     fn options_leave_out_the_counter() {
         let shown = "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB AUTO_INCREMENT=7 DEFAULT CHARSET=utf8mb4";
         assert_eq!(options(shown).as_deref(), Some("ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"));
+        let commented =
+            "CREATE TABLE `t` (\n  `id` int(11)\n) ENGINE=InnoDB COMMENT='it''s \\' here' ROW_FORMAT=DYNAMIC";
+        assert_eq!(options(commented).as_deref(), Some("ENGINE=InnoDB ROW_FORMAT=DYNAMIC"));
     }
 
     #[test]

@@ -93,12 +93,18 @@ async fn read_columns(
             keys.entry(table.name.clone()).or_default().push((rank, name.clone()));
         }
         let autoincrement = t.and_then(|t| t.autoincrement.as_deref()).is_some_and(|a| a.eq_ignore_ascii_case(&name));
+        // BINARY is every column's default: written or not, the same column.
+        let collation = t
+            .and_then(|t| t.collations.iter().find(|c| c.0.eq_ignore_ascii_case(&name)))
+            .map(|(_, c)| c.to_ascii_uppercase())
+            .filter(|c| c != "BINARY");
         table.columns.push(Column {
             data_type: text(&row, 2),
             nullable: !flag(&row, 3),
             default: opt(&row, 4),
             identity: autoincrement.then(|| "autoincrement".to_owned()),
             generated,
+            collation,
             name,
             ..Column::default()
         });

@@ -194,6 +194,8 @@ pub(super) struct TableText {
     pub generated: Vec<(String, String, bool)>,
     /// The column declared `AUTOINCREMENT`.
     pub autoincrement: Option<String>,
+    /// Columns declared with `COLLATE name`: column, collation as written (unquoted).
+    pub collations: Vec<(String, String)>,
     /// The primary key's `CONSTRAINT name`.
     pub primary_key_name: Option<String>,
     /// Named unique constraints: name, columns.
@@ -229,6 +231,10 @@ pub(super) fn table_text(sql: &str) -> TableText {
                 i = close;
             } else if text.is_word(i, "AUTOINCREMENT") {
                 out.autoincrement.clone_from(&column);
+            } else if text.is_word(i, "COLLATE")
+                && let (Some(column), Some(collation)) = (&column, text.name(i + 1))
+            {
+                out.collations.push((column.clone(), collation));
             } else if text.is_word(i, "PRIMARY") && text.is_word(i + 1, "KEY") {
                 out.primary_key_name = out.primary_key_name.take().or_else(|| text.constraint_name(i));
             } else if text.is_word(i, "UNIQUE")
@@ -343,6 +349,12 @@ mod tests {
             [("one".to_owned(), vec!["d".to_owned()]), ("de".to_owned(), vec!["e".to_owned(), "a".to_owned()])]
         );
         assert!(t.checks.is_empty());
+    }
+
+    #[test]
+    fn column_collations() {
+        let t = table_text("CREATE TABLE t (a TEXT COLLATE NOCASE NOT NULL, \"b c\" TEXT COLLATE \"rtrim\", d TEXT)");
+        assert_eq!(t.collations, [("a".to_owned(), "NOCASE".to_owned()), ("b c".to_owned(), "rtrim".to_owned())]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! instead of a dozen): real scratch crates built with cargo, the real `cargo-migrate` and
 //! example binaries, real PostgreSQL, MariaDB and SQLite. Each module is one subject.
 
+mod autogen_corpus;
 mod cli_database;
 mod crashes;
 mod databases;
