@@ -380,7 +380,7 @@ pub enum MigrateError {
     /// The stairway (`cargo migrate test`): after a revision's up and down sections the
     /// schema is not what it was before the up section.
     #[error(
-        "revision `{revision}` ({path}): its down section does not undo its up section on {dialect}; the schema differs in:\n{}",
+        "revision `{revision}` ({path}): its down section does not undo its up section on {dialect}; from the schema before the up section to the one after the down section:\n{}",
         differences.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
     )]
     DownMismatch {
@@ -390,8 +390,8 @@ pub enum MigrateError {
         path: String,
         /// The database it ran on.
         dialect: crate::Dialect,
-        /// `- line` (in the schema before the up section only) and `+ line` (after the down
-        /// section only), one object per line, as the server describes it.
+        /// What changed from the schema before the up section to the one after the down
+        /// section, one change per line (`added index ix on t`).
         differences: Vec<String>,
     },
     /// Autogenerate refused to plan the differences (see [`migrate_core::schema::AutogenError`]).

@@ -78,7 +78,7 @@ pub mod __private {
 /// [`Migrations`] and [`Runner`] instead.
 pub mod tool {
     pub use crate::autogen::{AutogenRequest, Proven, autogenerate};
-    pub use crate::catalog::{differences as schema_differences, read_schema, schema_of};
+    pub use crate::catalog::read_schema;
     pub use crate::dialect::SqlText;
     pub use crate::engine::{Options, downgrade, history, resolve, stamp, status, up_to_date, upgrade};
     pub use crate::error::redact_secret;

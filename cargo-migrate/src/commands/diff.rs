@@ -1,14 +1,16 @@
 //! `cargo migrate diff`: drift between a live database and the revisions, read-only. The live
-//! database's schema (the catalog reader of `check --schema`, without the history tables) is
-//! compared with the revisions applied to a scratch database of the same dialect; what only one
-//! of them has is listed — a hand-made change in production, or revisions not applied there.
+//! database's schema (the catalog reader of autogenerate, without the history tables) is
+//! compared with the revisions applied to a scratch database of the same dialect; the changes
+//! from the revisions' schema to the database's are listed in autogenerate's words — a
+//! hand-made change in production, or revisions not applied there.
 //! Nothing is written to the live database. Exit 1 when they differ.
 
 use std::time::Duration;
 
+use migrate_core::schema::describe_differences;
 use migrate_core::{RevisionId, Target};
 use migrate_runtime::cli::{Failure, with_database};
-use migrate_runtime::tool::{schema_differences, schema_of};
+use migrate_runtime::tool::read_schema;
 use migrate_runtime::{AnyPool, DriftPolicy, MigrateError};
 use serde_json::json;
 
@@ -35,16 +37,16 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
             let dialect = live.as_db().dialect();
             let server = server_for(&servers, dialect).map_err(MigrateError::Usage)?;
             let status = migrate_runtime::tool::status(live.as_db(), &graph, &options).await?;
-            let live_schema = schema_of(live.as_db(), &history).await?;
+            let live_schema = read_schema(live.as_db(), &history).await?;
             let replayed = scratch.create(dialect, server).await?;
             let upgraded =
                 migrate_runtime::tool::upgrade(replayed.pool.as_db(), &graph, &Target::HEADS, &options).await;
             let head_schema = match upgraded {
-                Ok(_) => schema_of(replayed.pool.as_db(), &history).await,
+                Ok(_) => read_schema(replayed.pool.as_db(), &history).await,
                 Err(e) => Err(e),
             };
             replayed.pool.close().await;
-            Ok((status, schema_differences(&head_schema?, &live_schema)))
+            Ok((status, describe_differences(&head_schema?, &live_schema)))
         })
         .await
     })?;
@@ -52,21 +54,18 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
         return Err(leftovers_failure(&leftovers));
     }
     let (status, differences) = result?;
-    let only_live: Vec<&str> = differences.iter().filter_map(|l| l.strip_prefix("+ ")).collect();
-    let only_head: Vec<&str> = differences.iter().filter_map(|l| l.strip_prefix("- ")).collect();
     if ctx.json() {
         migrate_runtime::cli::print_json(&json!({
             "same": differences.is_empty(),
             "current": ids(&status.current),
             "pending": ids(&status.pending),
-            "only_in_database": only_live,
-            "only_in_revisions": only_head,
+            "changes": differences,
         }));
         return if differences.is_empty() { Ok(()) } else { Err(Failure::Silent) };
     }
     if !status.pending.is_empty() {
         println!(
-            "note: {} revision(s) are not applied to the database ({}): their objects show as only in the revisions",
+            "note: {} revision(s) are not applied to the database ({}): what they make shows as dropped below",
             status.pending.len(),
             ids(&status.pending).join(", ")
         );
@@ -75,7 +74,10 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
         println!("ok: the database has the schema the revisions produce");
         return Ok(());
     }
-    only_live.iter().for_each(|l| println!("only in the database: {l}"));
-    only_head.iter().for_each(|l| println!("only in the revisions: {l}"));
-    Err(Failure::Problem(format!("the database and the revisions differ in {} object line(s)", differences.len())))
+    println!("from the schema the revisions produce to the database's:");
+    differences.iter().for_each(|d| println!("  {d}"));
+    Err(Failure::Problem(format!(
+        "the database differs from the revisions in {} change(s): write a revision for the ones to keep (`new --autogenerate` from a schema file that has them), or undo them",
+        differences.len()
+    )))
 }

@@ -1,16 +1,18 @@
 //! `cargo migrate check --schema` (Alembic's `alembic check`, a CI gate): do the revisions
 //! produce the package's declarative schema file? For each dialect the package targets, the
 //! schema file is loaded into one scratch database and the revisions are applied to another;
-//! both are read back by the one catalog reader (`migrate_runtime::tool::schema_of`) and the
-//! objects that differ are listed. Exit 1 when they differ. Scratch databases as for `test`:
+//! both are read back by the one catalog reader (`migrate_runtime::tool::read_schema`) and
+//! the changes a revision would have to make are listed, in autogenerate's words (so `check
+//! --schema` passes exactly when `new --autogenerate` finds nothing to do). Exit 1 when they differ. Scratch databases as for `test`:
 //! SQLite in memory, PostgreSQL/MySQL on a development server, always dropped.
 
 use std::time::Duration;
 
+use migrate_core::schema::describe_differences;
 use migrate_core::{Dialect, RevisionGraph, Target};
 use migrate_runtime::DriftPolicy;
 use migrate_runtime::cli::Failure;
-use migrate_runtime::tool::{Options, Scratch, run_sql_file, schema_differences, schema_of};
+use migrate_runtime::tool::{Options, Scratch, read_schema, run_sql_file};
 use serde_json::{Value, json};
 
 use super::dev_servers::{dev_urls, leftovers_failure, server_for, with_scratch};
@@ -19,7 +21,7 @@ use crate::context::Context;
 /// What one dialect's comparison found.
 enum Outcome {
     Skipped(String),
-    /// `- line` only in the revisions' schema, `+ line` only in the schema file.
+    /// The changes from the revisions' schema to the schema file's, one per line.
     Compared(Vec<String>),
     Failed(String),
 }
@@ -116,7 +118,7 @@ async fn both(
     let desired = scratch.create(dialect, server).await?;
     let loaded = run_sql_file(desired.pool.as_db(), shown, text).await;
     let wanted = match loaded {
-        Ok(()) => schema_of(desired.pool.as_db(), &history).await,
+        Ok(()) => read_schema(desired.pool.as_db(), &history).await,
         Err(e) => Err(e),
     };
     desired.pool.close().await;
@@ -124,11 +126,11 @@ async fn both(
     let replayed = scratch.create(dialect, server).await?;
     let upgraded = migrate_runtime::tool::upgrade(replayed.pool.as_db(), graph, &Target::HEADS, options).await;
     let have = match upgraded {
-        Ok(_) => schema_of(replayed.pool.as_db(), &history).await,
+        Ok(_) => read_schema(replayed.pool.as_db(), &history).await,
         Err(e) => Err(e),
     };
     replayed.pool.close().await;
-    Ok(schema_differences(&have?, &wanted))
+    Ok(describe_differences(&have?, &wanted))
 }
 
 fn print_check(c: &DialectCheck) {
@@ -138,34 +140,26 @@ fn print_check(c: &DialectCheck) {
         Outcome::Failed(why) => println!("{}: FAILED: {}", c.dialect, why.replace('\n', "\n  ")),
         Outcome::Compared(d) if d.is_empty() => println!("{}: ok: the revisions produce {schema}", c.dialect),
         Outcome::Compared(d) => {
-            println!("{}: the revisions do not produce {schema}:", c.dialect);
-            for line in d {
-                match line.strip_prefix("+ ") {
-                    Some(wanted) => println!("  only in {schema}: {wanted}"),
-                    None => println!("  only in the revisions: {}", line.trim_start_matches("- ")),
-                }
-            }
+            println!(
+                "{}: the revisions do not produce {schema}; a revision would have to make these changes:",
+                c.dialect
+            );
+            d.iter().for_each(|change| println!("  {change}"));
         }
     }
 }
 
 fn check_json(c: &DialectCheck) -> Value {
-    let (status, only_in_schema, only_in_revisions, error) = match &c.outcome {
-        Outcome::Skipped(why) => ("skipped", vec![], vec![], Some(why.clone())),
-        Outcome::Failed(why) => ("failed", vec![], vec![], Some(why.clone())),
-        Outcome::Compared(d) => (
-            if d.is_empty() { "same" } else { "differs" },
-            d.iter().filter_map(|l| l.strip_prefix("+ ")).collect(),
-            d.iter().filter_map(|l| l.strip_prefix("- ")).collect(),
-            None,
-        ),
+    let (status, changes, error) = match &c.outcome {
+        Outcome::Skipped(why) => ("skipped", &[][..], Some(why.clone())),
+        Outcome::Failed(why) => ("failed", &[][..], Some(why.clone())),
+        Outcome::Compared(d) => (if d.is_empty() { "same" } else { "differs" }, d.as_slice(), None),
     };
     json!({
         "dialect": c.dialect.to_string(),
         "schema": c.schema,
         "status": status,
-        "only_in_schema": only_in_schema,
-        "only_in_revisions": only_in_revisions,
+        "changes": changes,
         "error": error,
     })
 }

@@ -1,19 +1,13 @@
-//! The schema of a database as its server describes it, two ways:
-//! - [`lines`]: one object per line (`schema_of`), what the stairway of `cargo migrate test`
-//!   compares before and after a revision;
-//! - [`read_schema`]: the schema model of `migrate_core::schema` that autogenerate diffs, read
-//!   by one reader per server ([`postgres`], [`mysql`], [`sqlite`]), every text as the server
-//!   prints it.
-//!
-//! Both leave out the history table and its companions (`<history>_*`).
+//! The schema of a database as its server describes it: [`read_schema`] fills the schema model
+//! of `migrate_core::schema`, one reader per server ([`postgres`], [`mysql`], [`sqlite`]),
+//! every text as the server prints it. The one reader of autogenerate, `check --schema`,
+//! `diff`, `schema dump` and the stairway of `cargo migrate test`. The history table and its
+//! companions (`<history>_*`) are left out.
 
-mod lines;
 mod mysql;
 mod postgres;
 mod sqlite;
 mod sqlite_text;
-
-pub use lines::{differences, schema_of};
 
 use migrate_core::schema::Schema;
 
