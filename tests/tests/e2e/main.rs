@@ -3,6 +3,7 @@
 //! example binaries, real PostgreSQL, MariaDB and SQLite. Each module is one subject.
 
 mod autogen_corpus;
+mod autogen_workflow;
 mod cli_database;
 mod crashes;
 mod databases;
