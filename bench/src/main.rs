@@ -1,8 +1,9 @@
-//! `cargo run --release -p migrate-bench -- [process-boot|rollout|boot|apply|build|build-vs-sqlx|all] [--n N] [--runs R]`: measures
+//! `cargo run --release -p migrate-bench -- [process-boot|rollout|boot|apply|build|build-vs-sqlx|autogen|autogen-phases|all] [--n N] [--runs R]`: measures
 //! cargo-migrate's runtime beside sqlx's own migrator and beside raw SQL, in the same process,
 //! interleaved, on SQLite and (with `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL`)
 //! PostgreSQL and MariaDB. Prints markdown tables; see bench/README.md.
 
+mod autogen;
 mod build;
 mod contenders;
 mod process_boot;
@@ -68,6 +69,12 @@ async fn main() {
     }
     if args.what == "build" || args.what == "all" {
         build::run(args.runs.min(5));
+    }
+    if args.what == "autogen" || args.what == "all" {
+        autogen::run(args.runs.min(5));
+    }
+    if args.what == "autogen-phases" {
+        autogen::phases(args.runs.min(5)).await;
     }
     if args.what == "build-vs-sqlx" || args.what == "all" {
         build::against_sqlx(args.runs.min(5));
