@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use migrate_testkit::{Spec, write_folder};
+use migrate_testkit::{PackageBuilder, Spec, write_folder};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cargo-migrate");
 
@@ -12,15 +12,15 @@ struct Pkg {
     dir: tempfile::TempDir,
 }
 
+/// What `new` writes where the SQL goes.
+const UP_PLACEHOLDER: &str = "-- Write the SQL that applies this revision here.";
+const DOWN_PLACEHOLDER: &str = "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.";
+
 const MANIFEST: &str = "# my service\n[package]\nname = \"svc\"   # keep this comment\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n";
 
 impl Pkg {
     fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("Cargo.toml"), MANIFEST).expect("write manifest");
-        std::fs::create_dir(dir.path().join("src")).expect("src");
-        std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").expect("main.rs");
-        Self { dir }
+        Self { dir: PackageBuilder::new().manifest(MANIFEST).file("src/main.rs", "fn main() {}\n").build() }
     }
 
     fn initialised() -> Self {
@@ -62,6 +62,17 @@ impl Pkg {
             .collect();
         files.sort();
         files
+    }
+
+    /// `new -m users --rev-id r1`, its placeholders replaced by `up` (and `down`).
+    fn users_revision(&self, up: &str, down: Option<&str>) {
+        self.ok(&["new", "-m", "users", "--rev-id", "r1"]);
+        let sql = self.files()[0].clone();
+        let mut text = std::fs::read_to_string(&sql).expect("read").replace(UP_PLACEHOLDER, up);
+        if let Some(down) = down {
+            text = text.replace(DOWN_PLACEHOLDER, down);
+        }
+        std::fs::write(&sql, text).expect("write");
     }
 
     /// `new` and the id it made.
@@ -249,18 +260,10 @@ fn works_from_a_subfolder_with_manifest_path_and_in_a_workspace() {
     let ws = tempfile::tempdir().expect("tmp");
     std::fs::write(ws.path().join("Cargo.toml"), "[workspace]\nmembers = [\"app\", \"other\"]\nresolver = \"2\"\n")
         .expect("ws");
-    for (name, migrate) in [("app", true), ("other", false)] {
-        let dir = ws.path().join(name);
-        std::fs::create_dir_all(dir.join("src")).expect("mkdir");
-        let meta = if migrate { "\n[package.metadata.migrate]\ndir = \"migrations\"\n" } else { "" };
-        std::fs::write(
-            dir.join("Cargo.toml"),
-            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{meta}"),
-        )
-        .expect("write");
-        std::fs::write(dir.join("src/lib.rs"), "").expect("lib");
-    }
-    write_folder(&ws.path().join("app/migrations"), &[Spec::new("w1", &[])]).expect("write");
+    let member = |name: &str| PackageBuilder::new().name(name).file("src/lib.rs", "");
+    let app = member("app").config("dir = \"migrations\"").specs(&[Spec::new("w1", &[])]);
+    app.write(&ws.path().join("app")).expect("app");
+    member("other").write(&ws.path().join("other")).expect("other");
     let out = pkg.run_in(ws.path(), &["heads"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -447,13 +450,7 @@ fn alembic_database_verbs_and_options_on_sqlite() {
 #[test]
 fn rust_revisions_are_listed_refused_online_and_a_gap_offline() {
     let pkg = Pkg::initialised();
-    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
-    let sql = pkg.files()[0].clone();
-    let text = std::fs::read_to_string(&sql).expect("read").replace(
-        "-- Write the SQL that applies this revision here.",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
-    );
-    std::fs::write(&sql, text).expect("write");
+    pkg.users_revision("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);", None);
     assert!(pkg.ok(&["new", "--rust", "-m", "split names", "--rev-id", "r2"]).contains("_r2_split_names.rs"));
     pkg.ok(&["new", "-m", "after", "--rev-id", "r3"]);
     assert!(pkg.ok(&["check"]).contains("3 revision(s), 1 head(s)"));
@@ -488,13 +485,10 @@ fn rust_revisions_are_listed_refused_online_and_a_gap_offline() {
 #[test]
 fn check_schema_compares_the_revisions_with_schema_sql() {
     let pkg = Pkg::initialised();
-    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
-    let sql = pkg.files()[0].clone();
-    let text = std::fs::read_to_string(&sql).expect("read").replace(
-        "-- Write the SQL that applies this revision here.",
+    pkg.users_revision(
         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE UNIQUE INDEX ux_users_email ON users (email);",
+        None,
     );
-    std::fs::write(&sql, text).expect("write");
     let schema = pkg.path().join("schema.sql");
     std::fs::write(&schema, "-- the desired schema\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  email TEXT NOT NULL\n);\nCREATE UNIQUE INDEX ux_users_email ON users (email);\n").expect("schema");
     assert!(pkg.ok(&["check", "--schema"]).contains("sqlite: ok: the revisions produce schema.sql"));
@@ -530,20 +524,7 @@ fn check_schema_compares_the_revisions_with_schema_sql() {
 #[test]
 fn diff_lists_what_a_live_database_has_that_the_revisions_do_not() {
     let pkg = Pkg::initialised();
-    pkg.ok(&["new", "-m", "users", "--rev-id", "r1"]);
-    let sql = pkg.files()[0].clone();
-    let text = std::fs::read_to_string(&sql).expect("read").replace(
-        "-- Write the SQL that applies this revision here.",
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);",
-    );
-    std::fs::write(
-        &sql,
-        text.replace(
-            "-- Write the SQL that reverts it here; delete this section if it cannot be reverted.",
-            "DROP TABLE users;",
-        ),
-    )
-    .expect("write");
+    pkg.users_revision("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);", Some("DROP TABLE users;"));
     let url = format!("sqlite://{}", pkg.path().join("live.db").display());
     pkg.ok(&["upgrade", "--database-url", &url]);
     assert!(

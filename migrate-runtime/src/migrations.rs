@@ -58,7 +58,9 @@ pub struct EmbeddedRevision {
     raw: RawRevision,
     text: &'static str,
     dir: &'static str,
-    /// This revision's records in the table of sections marked for one dialect.
+    /// Its index in the table: the variant records it owns carry this index.
+    index: usize,
+    /// The whole table of sections marked for one dialect (usually empty).
     variants: &'static [u8],
 }
 
@@ -121,7 +123,9 @@ impl EmbeddedRevision {
     /// The sections marked for one dialect (`-- migrate:down mysql`): `(dialect, up?, section)`,
     /// each replacing the section above of its direction on that dialect.
     pub fn variants(&self) -> impl Iterator<Item = (Dialect, bool, EmbeddedSection)> + '_ {
-        self.variants.chunks_exact(RawVariant::RECORD).filter_map(RawVariant::decode).map(|v| {
+        let index = self.index;
+        let records = self.variants.chunks_exact(RawVariant::RECORD).filter_map(RawVariant::decode);
+        records.filter(move |v| v.revision as usize == index).map(|v| {
             let [start, len, line] = v.section;
             (v.dialect, v.up, EmbeddedSection { sql: self.slice([start, len]), first_line: line })
         })
@@ -269,31 +273,12 @@ impl Migrations {
 
     /// Every revision, parents and dependencies before their children.
     pub fn revisions(&self) -> impl ExactSizeIterator<Item = EmbeddedRevision> + '_ {
-        let variants = self.meta.variants;
-        // The macro writes a revision's variants together, in table order: its records are
-        // the run between two binary searches on the revision index (nothing for most tables).
-        let records = variants.len() / RawVariant::RECORD;
-        let first_at_or_after = move |i: usize| {
-            let revision = |k: usize| {
-                let at = k * RawVariant::RECORD;
-                variants.get(at..at + 4).and_then(|b| b.try_into().ok()).map_or(u32::MAX, u32::from_le_bytes)
-            };
-            let (mut lo, mut hi) = (0, records);
-            while lo < hi {
-                let mid = (lo + hi) / 2;
-                if (revision(mid) as usize) < i { lo = mid + 1 } else { hi = mid }
-            }
-            lo * RawVariant::RECORD
-        };
-        self.table.chunks_exact(RawRevision::RECORD).enumerate().map(move |(i, record)| EmbeddedRevision {
+        self.table.chunks_exact(RawRevision::RECORD).enumerate().map(|(index, record)| EmbeddedRevision {
             raw: RawRevision::decode(record),
             text: self.text,
             dir: self.meta.dir,
-            variants: if records == 0 {
-                &[]
-            } else {
-                variants.get(first_at_or_after(i)..first_at_or_after(i + 1)).unwrap_or_default()
-            },
+            index,
+            variants: self.meta.variants,
         })
     }
 

@@ -3,7 +3,12 @@
 //! Writes only what it is asked to, where it is asked to; it never validates (that is the job
 //! of the code under test).
 
+#[cfg(feature = "package")]
+pub mod package;
 pub mod sql;
+
+#[cfg(feature = "package")]
+pub use package::{PackageBuilder, write_files};
 
 use std::io;
 use std::path::Path;

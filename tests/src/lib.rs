@@ -10,7 +10,8 @@ pub mod tls;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use migrate_testkit::{Spec, write_folder};
+pub use migrate_testkit::PackageBuilder;
+use migrate_testkit::Spec;
 
 /// The workspace root (this crate sits in `tests/`).
 pub fn workspace_root() -> PathBuf {
@@ -146,19 +147,13 @@ pub fn text(out: &Output) -> String {
     format!("--- stdout\n{}--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-/// A package folder (`Cargo.toml` + `migrations/` holding `specs`) for the real `cargo-migrate`.
+/// A package folder (`Cargo.toml` + `migrations/` holding `specs`) for the real `cargo-migrate`:
+/// [`PackageBuilder`] with only `specs`.
 ///
 /// # Panics
 /// On I/O errors.
 pub fn package(specs: &[Spec]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("manifest");
-    write_folder(&dir.path().join("migrations"), specs).expect("revisions");
-    dir
+    PackageBuilder::new().specs(specs).build()
 }
 
 /// `cargo migrate ARGS --database-url URL` in package `pkg`, ready to run or spawn: no colour,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use migrate_e2e::db::{TestDb, fresh, fresh_databases};
-use migrate_e2e::{cargo_migrate_bin, migrate_command, package, text};
+use migrate_e2e::{PackageBuilder, cargo_migrate_bin, migrate_command, package, text};
 use migrate_runtime::Dialect;
 use migrate_testkit::Spec;
 
@@ -107,14 +107,9 @@ async fn offline_sql_leaves_the_same_schema_and_history_as_an_online_upgrade() {
 #[test]
 fn database_url_precedence_flag_env_dotenv_config() {
     let bin = cargo_migrate_bin();
-    let pkg = package(&[Spec::new("a", &[])]);
+    let pkg =
+        PackageBuilder::new().config("database-url = \"sqlite://config.db\"").specs(&[Spec::new("a", &[])]).build();
     let p = pkg.path();
-    let manifest = std::fs::read_to_string(p.join("Cargo.toml")).expect("manifest");
-    std::fs::write(
-        p.join("Cargo.toml"),
-        format!("{manifest}\n[package.metadata.migrate]\ndatabase-url = \"sqlite://config.db\"\n"),
-    )
-    .expect("write");
     let upgrade = |env: Option<&str>, flag: Option<&str>| {
         let mut cmd = Command::new(&bin);
         cmd.args(["migrate", "upgrade", "-q"]).current_dir(p).env_remove("DATABASE_URL");

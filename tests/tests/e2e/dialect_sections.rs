@@ -8,7 +8,7 @@ use std::path::Path;
 
 use migrate_core::parse_revision;
 use migrate_e2e::db::{TestDb, execute, fresh, texts};
-use migrate_e2e::{cargo_migrate_bin, migrate_command, text};
+use migrate_e2e::{PackageBuilder, cargo_migrate_bin, migrate_command, text};
 use migrate_runtime::Dialect;
 
 const USERS: &str = "-- revision: r0\n-- revises:\n-- message: users\n\n-- migrate:up\nCREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\n\n-- migrate:down\nDROP TABLE users;\n";
@@ -18,19 +18,13 @@ const INDEX: &str = "-- revision: r1\n-- revises: r0\n-- message: index emails\n
 /// An up section per database, none unmarked: each server's own auto-increment.
 const COUNTERS: &str = "-- revision: r2\n-- revises: r1\n-- message: counters\n\n-- migrate:up postgres\nCREATE TABLE counters (id SERIAL PRIMARY KEY, n INT);\n\n-- migrate:up mysql\nCREATE TABLE counters (id INT AUTO_INCREMENT PRIMARY KEY, n INT);\n\n-- migrate:up sqlite\nCREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, n INT);\n\n-- migrate:down\nDROP TABLE counters;\n";
 
-fn package() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("manifest");
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir(&migrations).expect("folder");
-    for (name, text) in [("0_users.sql", USERS), ("1_index.sql", INDEX), ("2_counters.sql", COUNTERS)] {
-        std::fs::write(migrations.join(name), text).expect("revision");
-    }
-    dir
+/// The three revisions, `index` as `1_index.sql`.
+fn package(index: &str) -> tempfile::TempDir {
+    PackageBuilder::new()
+        .revision("0_users.sql", USERS)
+        .revision("1_index.sql", index)
+        .revision("2_counters.sql", COUNTERS)
+        .build()
 }
 
 fn ok(pkg: &Path, db: &TestDb, args: &[&str]) -> String {
@@ -45,7 +39,7 @@ fn has_index(schema: &[String]) -> bool {
 
 async fn each_runs_its_own_section(dialect: Dialect) {
     let (Some(online), Some(scripted)) = (fresh(dialect).await, fresh(dialect).await) else { return };
-    let pkg = package();
+    let pkg = package(INDEX);
     let p = pkg.path();
     assert!(ok(p, &online, &["check"]).contains("ok"), "the folder is valid for all three");
 
@@ -103,12 +97,11 @@ async fn mysql_runs_its_own_sections() {
 /// `embed_migrations!`), naming the revision, the line and the marker to add.
 #[test]
 fn check_names_a_dialect_without_a_section() {
-    let pkg = package();
     let only_two = INDEX.replace(
         "-- migrate:down\nDROP INDEX ix_users_email;\n\n",
         "-- migrate:down postgres\nDROP INDEX ix_users_email;\n\n",
     );
-    std::fs::write(pkg.path().join("migrations/1_index.sql"), only_two).expect("edit");
+    let pkg = package(&only_two);
     let out = migrate_command(&cargo_migrate_bin(), pkg.path(), "sqlite::memory:", &["check"]).output().expect("run");
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");

@@ -14,7 +14,7 @@ use std::process::Output;
 use migrate_core::Dialect;
 use migrate_core::split::split_statements;
 use migrate_e2e::db::{fresh, texts};
-use migrate_e2e::{Scratch, cargo_migrate_bin, migrate_command, text, workspace_root};
+use migrate_e2e::{PackageBuilder, Scratch, cargo_migrate_bin, migrate_command, text, workspace_root};
 
 /// One broken folder and what its diagnostics must name.
 struct Case {
@@ -38,8 +38,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A case folder usable by `cargo migrate`: a Cargo.toml beside its `migrations/`.
 fn make_package(dir: &Path) {
-    let manifest = "[package]\nname = \"case\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
-    std::fs::write(dir.join("Cargo.toml"), manifest).expect("manifest");
+    PackageBuilder::new().name("case").write(dir).expect("manifest");
 }
 
 /// The folders too big to commit, with what they must report.

@@ -11,19 +11,13 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use migrate_e2e::db::{TestDb, execute, fresh, texts};
-use migrate_e2e::{cargo_migrate_bin, migrate_command, text};
+use migrate_e2e::{PackageBuilder, cargo_migrate_bin, migrate_command, text};
 use migrate_runtime::Dialect;
 use migrate_testkit::{Spec, write_folder};
 
 /// A package targeting `dialect` only, holding `specs`.
 fn package(dialect: Dialect, specs: &[Spec]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let manifest = format!(
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migrate]\ndialects = [\"{dialect}\"]\n"
-    );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("manifest");
-    write_folder(&dir.path().join("migrations"), specs).expect("revisions");
-    dir
+    PackageBuilder::new().dialects(&[&dialect.to_string()]).specs(specs).build()
 }
 
 /// A chain of revisions `r0 → r1 → …`, one per up section.

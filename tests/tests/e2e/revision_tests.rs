@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use migrate_e2e::db::server_url;
-use migrate_e2e::{cargo_migrate_bin, text, workspace_root};
+use migrate_e2e::{PackageBuilder, cargo_migrate_bin, text, workspace_root};
 use migrate_runtime::{AnyPool, Dialect};
 
 const USERS: &str = "-- revision: r0\n-- revises:\n-- message: users\n\n-- migrate:up\nCREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\n\n-- migrate:down\nDROP TABLE users;\n";
@@ -21,18 +21,13 @@ const MYSQL_DOWN: &str = "\n-- migrate:down mysql\nDROP INDEX ix_users_email ON 
 /// A down section that forgets the index its up section made.
 const FORGETS: &str = "-- revision: r1\n-- revises: r0\n-- message: index emails\n\n-- migrate:up\nCREATE INDEX ix_users_email ON users (email);\nALTER TABLE users ADD COLUMN note VARCHAR(50);\n\n-- migrate:down\nALTER TABLE users DROP COLUMN note;\n";
 
+/// `USERS` and `index` as `1_index.sql`.
+fn revisions(index: &str) -> PackageBuilder {
+    PackageBuilder::new().revision("0_users.sql", USERS).revision("1_index.sql", index)
+}
+
 fn package(index: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-    )
-    .expect("manifest");
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir(&migrations).expect("folder");
-    std::fs::write(migrations.join("0_users.sql"), USERS).expect("revision");
-    std::fs::write(migrations.join("1_index.sql"), index).expect("revision");
-    dir
+    revisions(index).build()
 }
 
 /// `cargo migrate test ARGS` in `pkg`, and the names of the scratch databases its process
@@ -176,43 +171,34 @@ async fn an_unreachable_dev_server_is_a_clear_error() {
 /// that does not load named with its line and the server's message; nothing left behind.
 async fn check_schema_on(dialect: Dialect) {
     let Some(server) = server_url(dialect) else { return };
-    let pkg = package(&format!("{INDEX}{MYSQL_DOWN}"));
     let d = dialect.to_string();
-    let schema = pkg.path().join("schema.sql");
     let users =
         "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\nCREATE INDEX ix_users_email ON users (email);\n";
-    std::fs::write(&schema, users).expect("schema");
-    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    let pkg = revisions(&format!("{INDEX}{MYSQL_DOWN}")).dialects(&[&d]).file("schema.sql", users).build();
+    let schema = pkg.path().join("schema.sql");
+    let (out, left) = migrate_check_schema(pkg.path(), &server).await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains(&format!("{d}: ok: the revisions produce schema.sql")), "{}", text(&out));
     assert!(left.is_empty(), "{left:?}");
 
     std::fs::write(&schema, users.replace("email VARCHAR(100)", "email VARCHAR(100) NOT NULL")).expect("schema");
-    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    let (out, left) = migrate_check_schema(pkg.path(), &server).await;
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("would have to make these changes:\n  made users.email NOT NULL"), "{shown}");
     assert!(left.is_empty(), "{left:?}");
 
     std::fs::write(&schema, format!("{users}\nALTER TABLE nowhere ADD COLUMN x INT;\n")).expect("schema");
-    let (out, left) = migrate_check_schema(pkg.path(), &server, &d).await;
+    let (out, left) = migrate_check_schema(pkg.path(), &server).await;
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains(&format!("{d}: FAILED: schema.sql:4: ")) && shown.contains("nowhere"), "{shown}");
     assert!(left.is_empty(), "{left:?}");
 }
 
-async fn migrate_check_schema(pkg: &Path, server: &str, dialect: &str) -> (Output, Vec<String>) {
+async fn migrate_check_schema(pkg: &Path, server: &str) -> (Output, Vec<String>) {
     let mut cmd = Command::new(cargo_migrate_bin());
     cmd.args(["migrate", "check", "--schema", "--dev-url", server]).current_dir(pkg).env("NO_COLOR", "1");
-    let manifest = std::fs::read_to_string(pkg.join("Cargo.toml")).expect("manifest");
-    if !manifest.contains("dialects") {
-        std::fs::write(
-            pkg.join("Cargo.toml"),
-            format!("{manifest}\n[package.metadata.migrate]\ndialects = [\"{dialect}\"]\n"),
-        )
-        .expect("manifest");
-    }
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let child = cmd.spawn().expect("cargo migrate check --schema");
     let prefix = format!("migrate_scratch_{}_", child.id());

@@ -8,6 +8,7 @@
 use migrate_e2e::db::{TestDb, execute, fresh, texts};
 use migrate_e2e::{Scratch, text};
 use migrate_runtime::Dialect;
+use migrate_testkit::write_files;
 
 const MAIN: &str = r#"
 static LITE: migrate_runtime::Migrations = migrate_runtime::embed_migrations!(database = "sqlite");
@@ -96,11 +97,8 @@ fn app() -> Scratch {
         MAIN,
         "migrate-runtime = { path = RUNTIME, features = [\"postgres\", \"mysql\"] }\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
     );
-    let dir = app.path().join("migrations");
-    std::fs::create_dir(&dir).expect("migrations");
-    for (name, text) in [("1_users.sql", USERS), ("2_split_names.rs", SPLIT), ("3_index.sql", INDEX)] {
-        std::fs::write(dir.join(name), text).expect("revision");
-    }
+    let revisions = [("1_users.sql", USERS), ("2_split_names.rs", SPLIT), ("3_index.sql", INDEX)];
+    write_files(&app.path().join("migrations"), &revisions).expect("revisions");
     let build = app.build();
     assert!(build.status.success(), "cargo build failed:\n{}", text(&build));
     app
