@@ -145,6 +145,23 @@ pub async fn texts(pool: &AnyPool, sql: &str) -> Vec<String> {
     result.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// [`texts`] through the simple query protocol (nothing prepared or cached on the connection:
+/// a plan cached before a table changed shape would fail after it).
+///
+/// # Panics
+/// When the query fails.
+pub async fn raw_texts(pool: &AnyPool, sql: &str) -> Vec<String> {
+    use sqlx::Row as _;
+    let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+    let result = match pool {
+        AnyPool::Postgres(p) => q.fetch_all(p).await.map(|rows| rows.iter().map(|r| r.get::<String, _>(0)).collect()),
+        AnyPool::MySql(p) => q.fetch_all(p).await.map(|rows| rows.iter().map(|r| r.get::<String, _>(0)).collect()),
+        AnyPool::Sqlite(p) => q.fetch_all(p).await.map(|rows| rows.iter().map(|r| r.get::<String, _>(0)).collect()),
+        AnyPool::_None(never) => match *never {},
+    };
+    result.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 impl TestDb {
     /// Closes the pool and drops the database (a SQLite file goes with its temp folder).
     /// Tests leave theirs to `.ci/run`'s clean-up; long benchmark runs call this.
