@@ -162,6 +162,22 @@ pub async fn raw_texts(pool: &AnyPool, sql: &str) -> Vec<String> {
     result.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// The databases on `server` whose names start with `prefix` (scratch databases a process left:
+/// `migrate_scratch_<pid>_`).
+///
+/// # Panics
+/// When the server cannot be reached.
+pub async fn scratch_databases(server: &str, prefix: &str) -> Vec<String> {
+    let sql = match Dialect::from_url(server) {
+        Some(Dialect::Postgres) => format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+        _ => format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{prefix}%'"),
+    };
+    let pool = AnyPool::connect(server).await.expect("server");
+    let names = texts(&pool, &sql).await;
+    pool.close().await;
+    names
+}
+
 impl TestDb {
     /// Closes the pool and drops the database (a SQLite file goes with its temp folder).
     /// Tests leave theirs to `.ci/run`'s clean-up; long benchmark runs call this.

@@ -52,20 +52,9 @@ async fn migrate(app: &Scratch, servers: &[String], args: &[&str]) -> (Output, V
     let out = child.wait_with_output().expect("output");
     let mut left = Vec::new();
     for server in servers {
-        left.extend(scratch_databases(server, &prefix).await);
+        left.extend(migrate_e2e::db::scratch_databases(server, &prefix).await);
     }
     (out, left)
-}
-
-async fn scratch_databases(server: &str, prefix: &str) -> Vec<String> {
-    let sql = match Dialect::from_url(server) {
-        Some(Dialect::Postgres) => format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
-        _ => format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{prefix}%'"),
-    };
-    let pool = AnyPool::connect(server).await.expect("server");
-    let names = migrate_e2e::db::texts(&pool, &sql).await;
-    pool.close().await;
-    names
 }
 
 fn revision_files(app: &Scratch) -> Vec<String> {

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use migrate_e2e::db::server_url;
 use migrate_e2e::{PackageBuilder, cargo_migrate_bin, text, workspace_root};
-use migrate_runtime::{AnyPool, Dialect};
+use migrate_runtime::Dialect;
 
 const USERS: &str = "-- revision: r0\n-- revises:\n-- message: users\n\n-- migrate:up\nCREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100));\n\n-- migrate:down\nDROP TABLE users;\n";
 
@@ -43,21 +43,10 @@ async fn migrate_test(pkg: &Path, server: Option<&str>, args: &[&str]) -> (Outpu
     let prefix = format!("migrate_scratch_{}_", child.id());
     let out = child.wait_with_output().expect("output");
     let left = match server {
-        Some(url) => scratch_databases(url, &prefix).await,
+        Some(url) => migrate_e2e::db::scratch_databases(url, &prefix).await,
         None => Vec::new(),
     };
     (out, left)
-}
-
-async fn scratch_databases(server: &str, prefix: &str) -> Vec<String> {
-    let sql = match Dialect::from_url(server) {
-        Some(Dialect::Postgres) => format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
-        _ => format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{prefix}%'"),
-    };
-    let pool = AnyPool::connect(server).await.expect("server");
-    let names = migrate_e2e::db::texts(&pool, &sql).await;
-    pool.close().await;
-    names
 }
 
 #[tokio::test]
@@ -203,7 +192,7 @@ async fn migrate_check_schema(pkg: &Path, server: &str) -> (Output, Vec<String>)
     let child = cmd.spawn().expect("cargo migrate check --schema");
     let prefix = format!("migrate_scratch_{}_", child.id());
     let out = child.wait_with_output().expect("output");
-    (out, scratch_databases(server, &prefix).await)
+    (out, migrate_e2e::db::scratch_databases(server, &prefix).await)
 }
 
 #[tokio::test]
@@ -242,7 +231,7 @@ async fn diff_on(dialect: Dialect) {
     );
     assert!(!shown.contains("dropped"), "{shown}");
     assert_eq!(live.history("migrate_history").await, before, "read-only");
-    assert!(scratch_databases(&server, &prefix).await.is_empty());
+    assert!(migrate_e2e::db::scratch_databases(&server, &prefix).await.is_empty());
     live.drop_database().await;
 }
 
