@@ -517,6 +517,16 @@ fn check_schema_compares_the_revisions_with_schema_sql() {
     let out = pkg.run(&["check", "--schema"]);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("sqlite: FAILED: schema.sql:3: no such table: main.nowhere"), "{shown}");
+
+    // `exclude` leaves objects alone: a table of the schema file no revision makes.
+    std::fs::write(&schema, "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\nCREATE UNIQUE INDEX ux_users_email ON users (email);\nCREATE TABLE tmp_import (x TEXT);\n").expect("schema");
+    assert_eq!(pkg.run(&["check", "--schema"]).status.code(), Some(1));
+    let manifest = std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest");
+    let excluded =
+        manifest.replace("[package.metadata.migrate]\n", "[package.metadata.migrate]\nexclude = [\"tmp_*\"]\n");
+    assert_ne!(manifest, excluded);
+    std::fs::write(pkg.path().join("Cargo.toml"), excluded).expect("manifest");
+    assert!(pkg.ok(&["check", "--schema"]).contains("sqlite: ok: the revisions produce schema.sql"));
 }
 
 /// `diff` on SQLite: a live database that matches, then one with a hand-made column and index

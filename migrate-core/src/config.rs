@@ -36,6 +36,10 @@ pub struct Config {
     /// root: one file for every dialect (`schema = "schema.sql"`, the default), or one per
     /// dialect (`schema = { postgres = "db/schema.pg.sql", sqlite = "db/schema.sqlite.sql" }`).
     pub schema: Vec<(Option<Dialect>, String)>,
+    /// `exclude`: names of tables, views, types and other objects that autogenerate,
+    /// `check --schema`, `diff` and `schema dump` leave alone (`*` matches any run of
+    /// characters: `["spatial_ref_sys", "tmp_*"]`).
+    pub exclude: Vec<String>,
 }
 
 impl Config {
@@ -58,6 +62,7 @@ impl Default for Config {
             transaction: "revision".into(),
             dev_database_urls: Vec::new(),
             schema: vec![(None, DEFAULT_SCHEMA.into())],
+            exclude: Vec::new(),
         }
     }
 }
@@ -71,7 +76,7 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
     let bad = |msg: String| {
         Diagnostic::error(Code::InvalidConfig, msg)
             .with_label(manifest_path, None, "")
-            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\", transaction = \"revision\", dev-database-url = [\"postgres://localhost/postgres\"]")
+            .with_help("[package.metadata.migrate] takes dir = \"migrations\", table = \"migrate_history\", database-url = \"sqlite://dev.db\", dialects = [\"postgres\", \"mysql\", \"sqlite\"], lock = \"auto\", transaction = \"revision\", dev-database-url = [\"postgres://localhost/postgres\"], schema = \"schema.sql\", exclude = [\"tmp_*\"]")
     };
     let doc: toml::Table = manifest_text.parse().map_err(|e| bad(format!("cannot parse `{manifest_path}`: {e}")))?;
     let mut config = Config::default();
@@ -86,6 +91,13 @@ pub fn read_config(manifest_path: &str, manifest_text: &str) -> Result<Config, D
         }
         if key == "schema" {
             config.schema = read_schema(value).map_err(bad)?;
+            continue;
+        }
+        if key == "exclude" {
+            let list = value.as_array().and_then(|l| l.iter().map(|p| p.as_str().map(str::to_owned)).collect());
+            config.exclude = list.ok_or_else(|| {
+                bad("[package.metadata.migrate] exclude must be a list of names (`*` matches any characters)".into())
+            })?;
             continue;
         }
         if key == "dev-database-url" {

@@ -34,6 +34,8 @@ pub struct AutogenRequest<'a> {
     pub options: &'a Options,
     /// Renames and whether destructive changes are allowed.
     pub autogen: &'a AutogenOptions,
+    /// Names of objects left alone (`exclude` in `[package.metadata.migrate]`, `*` wildcards).
+    pub exclude: &'a [String],
     /// The revision to be written: its id, parents and message (its sections are filled in
     /// for the proof).
     pub revision: &'a NewRevision,
@@ -65,7 +67,7 @@ pub async fn autogenerate(scratch: &Scratch, req: &AutogenRequest<'_>) -> Result
     let graph = req.graph.on_dialect(dialect);
     let desired_db = scratch.create(dialect, req.server).await?;
     let desired = match run_sql_file(desired_db.pool.as_db(), req.schema_path, req.schema_text).await {
-        Ok(()) => read_schema(desired_db.pool.as_db(), &history).await,
+        Ok(()) => read(desired_db.pool.as_db(), &history, req.exclude).await,
         Err(e) => Err(e),
     };
     desired_db.pool.close().await;
@@ -73,7 +75,7 @@ pub async fn autogenerate(scratch: &Scratch, req: &AutogenRequest<'_>) -> Result
     let replayed = scratch.create(dialect, req.server).await?;
     let result = async {
         upgrade(replayed.pool.as_db(), &graph, &Target::HEADS, req.options).await?;
-        let current = read_schema(replayed.pool.as_db(), &history).await?;
+        let current = read(replayed.pool.as_db(), &history, req.exclude).await?;
         let generated = plan(dialect, &current, &desired, req.autogen)
             .map_err(|e| MigrateError::AutogenerateRefused { dialect, message: e.to_string() })?;
         if !generated.changes.is_empty() {
@@ -122,7 +124,7 @@ async fn prove(
     };
     let target = parse_target(new.id.as_str()).map_err(|e| MigrateError::Usage(e.to_string()))?;
     upgrade(pool, &with_new, &target, req.options).await.map_err(|e| failed("up", e))?;
-    let after_up = read_schema(pool, history).await?;
+    let after_up = read(pool, history, req.exclude).await?;
     let left = describe_differences(&managed(&after_up), &managed(desired));
     if !left.is_empty() {
         return Err(MigrateError::NoRoundTrip { dialect, direction: "up", failure: None, differences: left });
@@ -133,7 +135,7 @@ async fn prove(
         _ => parse_target("-1").map_err(|e| MigrateError::Usage(e.to_string()))?,
     };
     downgrade(pool, &with_new, &back, req.options).await.map_err(|e| failed("down", e))?;
-    let after_down = read_schema(pool, history).await?;
+    let after_down = read(pool, history, req.exclude).await?;
     let left = describe_differences(&managed(&after_down), &managed(current));
     if !left.is_empty() {
         return Err(MigrateError::NoRoundTrip { dialect, direction: "down", failure: None, differences: left });
@@ -145,4 +147,11 @@ async fn prove(
 /// are reported), so the proof does not compare them.
 fn managed(schema: &Schema) -> Schema {
     Schema { unmanaged: Vec::new(), ..schema.clone() }
+}
+
+/// The schema of the database of `pool` without the objects `exclude` names.
+async fn read(pool: crate::DbPool<'_>, history: &str, exclude: &[String]) -> Result<Schema, MigrateError> {
+    let mut schema = read_schema(pool, history).await?;
+    schema.exclude(exclude);
+    Ok(schema)
 }

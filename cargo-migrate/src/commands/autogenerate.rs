@@ -62,6 +62,7 @@ pub fn exec(
                 schema_text: text,
                 options: &options,
                 autogen: &autogen,
+                exclude: &ctx.package.config.exclude,
                 revision: &new,
             };
             proven.push((*dialect, autogenerate(scratch, &request).await?));

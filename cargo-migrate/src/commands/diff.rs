@@ -46,7 +46,10 @@ pub fn exec(ctx: &Context, args: &DiffArgs) -> Result<(), Failure> {
                 Err(e) => Err(e),
             };
             replayed.pool.close().await;
-            Ok((status, describe_differences(&head_schema?, &live_schema)))
+            let (mut head_schema, mut live_schema) = (head_schema?, live_schema);
+            head_schema.exclude(&ctx.package.config.exclude);
+            live_schema.exclude(&ctx.package.config.exclude);
+            Ok((status, describe_differences(&head_schema, &live_schema)))
         })
         .await
     })?;

@@ -95,10 +95,13 @@ async fn compare(
             Err(e) => Outcome::Failed(format!(
                 "cannot read `{shown}`: {e} (write the schema there, or point `schema` in [package.metadata.migrate] at it)"
             )),
-            Ok(text) => match both(graph, dialect, server, scratch, options, &shown, &text).await {
-                Ok(differences) => Outcome::Compared(differences),
-                Err(e) => Outcome::Failed(e.to_string()),
-            },
+            Ok(text) => {
+                match both(graph, dialect, server, scratch, options, (&shown, &text), &ctx.package.config.exclude).await
+                {
+                    Ok(differences) => Outcome::Compared(differences),
+                    Err(e) => Outcome::Failed(e.to_string()),
+                }
+            }
         },
     };
     DialectCheck { dialect, schema: Some(shown), outcome }
@@ -111,8 +114,8 @@ async fn both(
     server: Option<&str>,
     scratch: &Scratch,
     options: &Options,
-    shown: &str,
-    text: &str,
+    (shown, text): (&str, &str),
+    exclude: &[String],
 ) -> Result<Vec<String>, migrate_runtime::MigrateError> {
     let history = options.table.rsplit('.').next().unwrap_or(&options.table).to_owned();
     let desired = scratch.create(dialect, server).await?;
@@ -130,7 +133,10 @@ async fn both(
         Err(e) => Err(e),
     };
     replayed.pool.close().await;
-    Ok(describe_differences(&have?, &wanted))
+    let (mut have, mut wanted) = (have?, wanted);
+    have.exclude(exclude);
+    wanted.exclude(exclude);
+    Ok(describe_differences(&have, &wanted))
 }
 
 fn print_check(c: &DialectCheck) {

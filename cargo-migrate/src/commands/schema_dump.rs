@@ -51,6 +51,8 @@ pub fn exec(ctx: &Context, args: &DumpArgs) -> Result<(), Failure> {
         }
         (dialect, schema.map_err(|e| Failure::from_error(&e, None))?)
     };
+    let mut schema = schema;
+    schema.exclude(&ctx.package.config.exclude);
     let text = dump(dialect, &schema).map_err(|e| Failure::Problem(e.to_string()))?;
     let output = match &args.output {
         Some(path) => path.clone(),

@@ -79,7 +79,7 @@ pub enum AutogenError {
 /// [`AutogenError::BadRename`] when a rename names a missing table or column;
 /// [`AutogenError::Destructive`] listing the changes that lose data when
 /// `options.allow_destructive` is false; [`AutogenError::Unsupported`] for a change the
-/// dialect cannot make safely (see [`super::plan`]), up or down.
+/// dialect cannot make safely (the plan modules say which), up or down.
 pub fn autogenerate(
     dialect: Dialect,
     from: &Schema,

@@ -202,11 +202,84 @@ impl Schema {
         self.views.sort_by(|a, b| a.name.cmp(&b.name));
         self.unmanaged.sort_by(|a, b| (&a.kind, &a.name, &a.table).cmp(&(&b.kind, &b.name, &b.table)));
     }
+
+    /// Leaves out every object whose name matches one of `patterns` (`*` matches any run of
+    /// characters, the rest literally): the tables, views, enum types and unmanaged objects a
+    /// package's `exclude` names, and the unmanaged objects of excluded tables.
+    pub fn exclude(&mut self, patterns: &[String]) {
+        if patterns.is_empty() {
+            return;
+        }
+        let out = |name: &str| patterns.iter().any(|p| matches_pattern(p, name));
+        self.tables.retain(|t| !out(&t.name));
+        self.views.retain(|v| !out(&v.name));
+        self.enums.retain(|e| !out(&e.name));
+        self.unmanaged.retain(|u| !out(&u.name) && !u.table.as_deref().is_some_and(out));
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+fn matches_pattern(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 impl Table {
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_whole_names() {
+        for (p, n, m) in [
+            ("tmp_*", "tmp_x", true),
+            ("tmp_*", "tmp_", true),
+            ("tmp_*", "xtmp_a", false),
+            ("spatial_ref_sys", "spatial_ref_sys", true),
+            ("spatial_ref_sys", "spatial_ref_sys2", false),
+            ("*_old", "users_old", true),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXc", false),
+            ("*", "anything", true),
+        ] {
+            assert_eq!(matches_pattern(p, n), m, "{p} {n}");
+        }
+    }
+
+    #[test]
+    fn exclude_drops_objects_and_their_triggers() {
+        let mut s = Schema {
+            tables: vec![
+                Table { name: "users".into(), ..Table::default() },
+                Table { name: "tmp_a".into(), ..Table::default() },
+            ],
+            views: vec![View { name: "tmp_v".into(), ..View::default() }],
+            unmanaged: vec![Unmanaged {
+                kind: "trigger".into(),
+                name: "t1".into(),
+                table: Some("tmp_a".into()),
+                definition: String::new(),
+            }],
+            ..Schema::default()
+        };
+        s.exclude(&["tmp_*".to_owned()]);
+        assert_eq!(s.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["users"]);
+        assert!(s.views.is_empty() && s.unmanaged.is_empty());
     }
 }

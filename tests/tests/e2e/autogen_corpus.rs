@@ -177,6 +177,7 @@ async fn run_case(case: &Case, dialect: Dialect, server: Option<&str>) -> Result
         schema_text: &after,
         options: &options,
         autogen: &autogen,
+        exclude: &[],
         revision: &template,
     };
     let result = autogenerate(&scratch, &request).await;
