@@ -224,13 +224,29 @@ fn workspace() -> PathBuf {
 /// Our package for `dialect`: one revision creating the 300 tables, schema.sql adding `phone`.
 fn our_package(dialect: Dialect) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
+    write_package(dir.path(), dialect);
+    dir
+}
+
+/// `autogen-package DIR`: writes the package of each dialect to `DIR/<dialect>` and keeps it,
+/// to run or profile `cargo migrate new --autogenerate` by hand.
+pub fn keep_packages(dir: &Path) {
+    for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        let path = dir.join(d.to_string());
+        write_package(&path, d);
+        println!("{}", path.display());
+    }
+}
+
+fn write_package(dir: &Path, dialect: Dialect) {
+    std::fs::create_dir_all(dir).expect("mkdir");
     let d = match dialect {
         Dialect::Postgres => "postgres",
         Dialect::MySql => "mysql",
         Dialect::Sqlite => "sqlite",
     };
     std::fs::write(
-        dir.path().join("Cargo.toml"),
+        dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.migrate]\ndialects = [\"{d}\"]\n"
         ),
@@ -243,9 +259,8 @@ fn our_package(dialect: Dialect) -> tempfile::TempDir {
         up: schema_sql(dialect, false),
         down: Some(down_sql()),
     };
-    migrate_testkit::write_folder(&dir.path().join("migrations"), &[spec]).expect("revision");
-    std::fs::write(dir.path().join("schema.sql"), schema_sql(dialect, true)).expect("schema.sql");
-    dir
+    migrate_testkit::write_folder(&dir.join("migrations"), &[spec]).expect("revision");
+    std::fs::write(dir.join("schema.sql"), schema_sql(dialect, true)).expect("schema.sql");
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -410,6 +425,27 @@ fn databases() -> Vec<(Dialect, Option<String>)> {
     v
 }
 
+/// [`databases`], PostgreSQL also with `sslmode=disable` (see RESULTS.md section 0: sqlx 0.9.0's
+/// TLS sockets wait on Nagle's algorithm), with the row's name.
+fn rows() -> Vec<(String, Dialect, Option<String>)> {
+    let mut v = Vec::new();
+    for (d, server) in databases() {
+        let name = match d {
+            Dialect::Sqlite => "sqlite (ours in memory, Alembic on a file)".to_owned(),
+            Dialect::Postgres => "postgres (URL as given: sslmode=prefer)".to_owned(),
+            Dialect::MySql => "mysql (MariaDB)".to_owned(),
+        };
+        if let (Dialect::Postgres, Some(url)) = (d, &server) {
+            let plain = format!("{url}{}sslmode=disable", if url.contains('?') { '&' } else { '?' });
+            v.push((name, d, server.clone()));
+            v.push(("postgres, sslmode=disable".to_owned(), d, Some(plain)));
+        } else {
+            v.push((name, d, server));
+        }
+    }
+    v
+}
+
 /// The release binary; built by the caller (`cargo build --release -p cargo-migrate`).
 fn our_binary() -> PathBuf {
     let bin = workspace().join("target/release/cargo-migrate");
@@ -433,7 +469,7 @@ pub fn run(runs: usize) {
     println!(
         "| database | ours: `cargo migrate new --autogenerate` | Alembic: `alembic revision --autogenerate` | ours / Alembic |\n|---|---:|---:|---:|"
     );
-    for (dialect, server) in databases() {
+    for (name, dialect, server) in rows() {
         let pkg = our_package(dialect);
         let alembic = venv.as_deref().map(|v| Alembic::setup(v, dialect, server.as_deref()));
         ours_sample(&bin, pkg.path(), server.as_deref());
@@ -458,11 +494,6 @@ pub fn run(runs: usize) {
         } else {
             let t = Stats::of(theirs);
             (cell(&t), format!("{:.2}", o.median_ms() / t.median_ms()))
-        };
-        let name = match dialect {
-            Dialect::Sqlite => "sqlite (ours in memory, Alembic on a file)",
-            Dialect::Postgres => "postgres",
-            Dialect::MySql => "mysql (MariaDB)",
         };
         println!("| {name} | {} | {t} | {ratio} |", cell(&o));
     }
@@ -589,6 +620,7 @@ pub async fn phases(runs: usize) {
                 schema_text: &desired_text,
                 options: &options,
                 autogen: &autogen,
+                exclude: &[],
                 revision: &template,
             };
             let start = Instant::now();

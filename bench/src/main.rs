@@ -70,8 +70,11 @@ async fn main() {
     if args.what == "build" || args.what == "all" {
         build::run(args.runs.min(5));
     }
-    if args.what == "autogen" || args.what == "all" {
+    if args.what == "autogen" {
         autogen::run(args.runs.min(5));
+    }
+    if let Some(dir) = args.what.strip_prefix("autogen-package=") {
+        autogen::keep_packages(std::path::Path::new(dir));
     }
     if args.what == "autogen-phases" {
         autogen::phases(args.runs.min(5)).await;
