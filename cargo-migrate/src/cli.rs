@@ -73,8 +73,8 @@ pub enum SchemaCommand {
 /// `schema dump`.
 #[derive(Debug, Args)]
 pub struct DumpArgs {
-    /// The dialect to dump for (default: the first of `dialects`); with --database-url, the
-    /// URL's.
+    /// The dialect to dump for (default: the first of `dialects` with a development server,
+    /// SQLite needing none); with --database-url, the URL's.
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<String>,
     /// Where to write (default: the package's schema file for that dialect; `-` for stdout).

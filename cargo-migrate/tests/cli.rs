@@ -529,6 +529,44 @@ fn check_schema_compares_the_revisions_with_schema_sql() {
     assert!(pkg.ok(&["check", "--schema"]).contains("sqlite: ok: the revisions produce schema.sql"));
 }
 
+/// `schema dump` on SQLite: schema.sql written from the revisions passes `check --schema` and
+/// finds nothing for `new --autogenerate` to do; an existing file is kept without `--force`;
+/// from a live database with `--database-url`, its hand-made table is in the dump.
+#[test]
+fn schema_dump_writes_what_the_revisions_produce() {
+    let pkg = Pkg::initialised();
+    pkg.users_revision(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL CHECK (email LIKE '%@%'));\nCREATE INDEX ix_users_email ON users (email);\nCREATE VIEW emails AS SELECT email FROM users;",
+        Some("DROP VIEW emails;\nDROP TABLE users;"),
+    );
+    let out = pkg.ok(&["schema", "dump"]);
+    assert!(out.contains("wrote schema.sql (sqlite: 1 tables, 1 views)"), "{out}");
+    let dumped = std::fs::read_to_string(pkg.path().join("schema.sql")).expect("schema.sql");
+    assert!(dumped.contains("CHECK (email LIKE '%@%')") && dumped.contains("ix_users_email"), "{dumped}");
+    assert!(pkg.ok(&["check", "--schema"]).contains("sqlite: ok: the revisions produce schema.sql"));
+    let out = pkg.run(&["new", "--autogenerate", "-m", "nothing"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no development server for postgres"), "every dialect");
+    let manifest = std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest");
+    let sqlite_only =
+        manifest.replace("[package.metadata.migrate]\n", "[package.metadata.migrate]\ndialects = [\"sqlite\"]\n");
+    std::fs::write(pkg.path().join("Cargo.toml"), sqlite_only).expect("manifest");
+    let out = pkg.run(&["new", "--autogenerate", "-m", "nothing"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no changes detected"));
+    assert_eq!(pkg.run(&["schema", "dump"]).status.code(), Some(2), "an existing file is kept");
+
+    let url = format!("sqlite://{}", pkg.path().join("live.db").display());
+    pkg.ok(&["upgrade", "--database-url", &url]);
+    let out = Command::new("sqlite3")
+        .arg(pkg.path().join("live.db"))
+        .arg("CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT);")
+        .output()
+        .expect("sqlite3");
+    assert!(out.status.success());
+    let live = pkg.ok(&["schema", "dump", "--database-url", &url, "-o", "-"]);
+    assert!(live.contains("CREATE TABLE audit (") && live.contains("CREATE TABLE users ("), "{live}");
+    assert!(!live.contains("migrate_history"), "{live}");
+}
+
 /// `diff` on SQLite: a live database that matches, then one with a hand-made column and index
 /// (listed, exit 1) and one behind (the pending revision named); nothing written to it.
 #[test]

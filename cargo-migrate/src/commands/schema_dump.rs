@@ -28,13 +28,20 @@ pub fn exec(ctx: &Context, args: &DumpArgs) -> Result<(), Failure> {
             Ok((dialect, read_schema(live.as_db(), &history).await?))
         }))?
     } else {
+        let servers = dev_urls(ctx, &args.dev_url)?;
         let dialect = match &args.dialect {
             Some(name) => Dialect::from_name(name)
                 .ok_or_else(|| Failure::Usage(format!("--dialect {name}: say postgres, mysql or sqlite")))?,
-            None => ctx.package.config.dialects.first().copied().unwrap_or(Dialect::Sqlite),
+            // The first dialect of the package that can run here (SQLite always can).
+            None => ctx.package.config.dialects.iter().copied().find(|&d| server_for(&servers, d).is_ok()).ok_or_else(
+                || {
+                    Failure::Usage(
+                        "no development server for the package's dialects: pass --dev-url, or --dialect".into(),
+                    )
+                },
+            )?,
         };
         let graph = ctx.valid_graph()?;
-        let servers = dev_urls(ctx, &args.dev_url)?;
         let server = server_for(&servers, dialect).map_err(Failure::Usage)?;
         let (schema, leftovers) = with_scratch(async |scratch| {
             let replayed = scratch.create(dialect, server).await?;

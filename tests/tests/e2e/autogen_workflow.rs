@@ -254,3 +254,38 @@ async fn a_dev_server_that_cannot_serve_is_a_clear_error() {
     assert!(left.is_empty(), "{left:?}");
     assert!(revision_files(&app).is_empty(), "nothing written");
 }
+
+const SHOP: &str = "-- revision: r1\n-- revises:\n-- message: shop\n\n-- migrate:up\nCREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL UNIQUE, created DATE DEFAULT '2026-01-01');\nCREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL DEFAULT 0 CHECK (total >= 0), note VARCHAR(100), CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE);\nCREATE INDEX ix_orders_note ON orders (note);\nCREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;\n\n-- migrate:down\nDROP VIEW big_orders;\nDROP TABLE orders;\nDROP TABLE customers;\n";
+
+/// `schema dump` on each server: the file it writes from the revisions is one `check --schema`
+/// finds the revisions produce.
+#[tokio::test]
+async fn schema_dump_round_trips_through_check_schema_on_each_server() {
+    for (dialect, name) in [(Dialect::Postgres, "postgres"), (Dialect::MySql, "mysql"), (Dialect::Sqlite, "sqlite")] {
+        let servers: Vec<String> = match dialect {
+            Dialect::Sqlite => Vec::new(),
+            _ => match server_url(dialect) {
+                Some(url) => vec![url],
+                None => continue,
+            },
+        };
+        let pkg = migrate_e2e::PackageBuilder::new()
+            .dialects(&[name])
+            .config(&format!("schema = \"dumped.{name}.sql\""))
+            .revision("1_shop.sql", SHOP)
+            .build();
+        let run = |args: &[&str]| {
+            let mut cmd = Command::new(cargo_migrate_bin());
+            cmd.arg("migrate").args(args).current_dir(pkg.path()).env("NO_COLOR", "1");
+            cmd.env("MIGRATE_DEV_DATABASE_URL", servers.join(" ")).env_remove("DATABASE_URL");
+            cmd.output().expect("cargo-migrate")
+        };
+        let out = run(&["schema", "dump"]);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let dumped = std::fs::read_to_string(pkg.path().join(format!("dumped.{name}.sql"))).expect("dumped");
+        assert!(dumped.contains("fk_orders_customer") && dumped.contains("big_orders"), "{name}: {dumped}");
+        let out = run(&["check", "--schema"]);
+        assert!(out.status.success(), "{name}: {}\n{dumped}", text(&out));
+        assert!(text(&out).contains(&format!("{name}: ok: the revisions produce dumped.{name}.sql")), "{}", text(&out));
+    }
+}
