@@ -112,6 +112,7 @@ async fn prove(
         direction: "up",
         failure: Some(format!("the generated file does not parse: {}", migrate_core::Diagnostics(d))),
         differences: Vec::new(),
+        notes: Vec::new(),
     })?;
     let mut revisions = graph.revisions().to_vec();
     revisions.push(revision);
@@ -121,13 +122,15 @@ async fn prove(
         direction,
         failure: Some(e.to_string()),
         differences: Vec::new(),
+        notes: generated.unmanaged.clone(),
     };
     let target = parse_target(new.id.as_str()).map_err(|e| MigrateError::Usage(e.to_string()))?;
     upgrade(pool, &with_new, &target, req.options).await.map_err(|e| failed("up", e))?;
     let after_up = read(pool, history, req.exclude).await?;
     let left = describe_differences(&managed(&after_up), &managed(desired));
     if !left.is_empty() {
-        return Err(MigrateError::NoRoundTrip { dialect, direction: "up", failure: None, differences: left });
+        let notes = generated.unmanaged.clone();
+        return Err(MigrateError::NoRoundTrip { dialect, direction: "up", failure: None, differences: left, notes });
     }
     let back = match new.parents.as_slice() {
         [] => Target::BASE,
@@ -138,7 +141,8 @@ async fn prove(
     let after_down = read(pool, history, req.exclude).await?;
     let left = describe_differences(&managed(&after_down), &managed(current));
     if !left.is_empty() {
-        return Err(MigrateError::NoRoundTrip { dialect, direction: "down", failure: None, differences: left });
+        let notes = generated.unmanaged.clone();
+        return Err(MigrateError::NoRoundTrip { dialect, direction: "down", failure: None, differences: left, notes });
     }
     Ok(())
 }

@@ -404,9 +404,10 @@ pub enum MigrateError {
     },
     /// Autogenerate's proof on the scratch database failed: nothing was written.
     #[error(
-        "{dialect}: the generated {direction} section does not round-trip on a scratch database, so nothing was written{}{}",
+        "{dialect}: the generated {direction} section does not round-trip on a scratch database, so nothing was written{}{}{}",
         failure.as_deref().map(|f| format!(": {f}")).unwrap_or_default(),
-        differences.iter().map(|d| format!("\n  {d}")).collect::<String>()
+        differences.iter().map(|d| format!("\n  {d}")).collect::<String>(),
+        notes.iter().map(|n| format!("\n  note: {n}; if the plan needs it, write a revision that creates it first")).collect::<String>()
     )]
     NoRoundTrip {
         /// The database it ran on.
@@ -417,6 +418,8 @@ pub enum MigrateError {
         failure: Option<String>,
         /// What still differs afterwards, one change per line.
         differences: Vec<String>,
+        /// Objects of the schema file autogenerate does not create (a function a view calls).
+        notes: Vec<String>,
     },
     /// The embedded revisions do not form a valid graph (cannot happen with
     /// `embed_migrations!`, which checks at compile time).

@@ -289,3 +289,32 @@ async fn schema_dump_round_trips_through_check_schema_on_each_server() {
         assert!(text(&out).contains(&format!("{name}: ok: the revisions produce dumped.{name}.sql")), "{}", text(&out));
     }
 }
+
+/// A schema file whose view needs a function autogenerate does not manage: the plan cannot be
+/// proved, so the error says which section and why, nothing is written and the scratch
+/// databases are gone.
+#[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
+async fn a_plan_that_does_not_round_trip_writes_nothing() {
+    let Some(server) = server_url(Dialect::Postgres) else { return };
+    let schema = "CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$;\nCREATE TABLE t (id integer PRIMARY KEY);\nCREATE VIEW v AS SELECT add_one(id) AS next FROM t;\n";
+    let pkg = migrate_e2e::PackageBuilder::new().dialects(&["postgres"]).file("schema.sql", schema).build();
+    std::fs::create_dir_all(pkg.path().join("migrations")).expect("migrations");
+    let mut cmd = Command::new(cargo_migrate_bin());
+    cmd.args(["migrate", "new", "--autogenerate", "-m", "view", "--dev-url", &server])
+        .current_dir(pkg.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().expect("cargo-migrate");
+    let prefix = format!("migrate_scratch_{}_", child.id());
+    let out = child.wait_with_output().expect("output");
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("error[no-round-trip]") || shown.contains("does not round-trip"), "{shown}");
+    assert!(shown.contains("the generated up section") && shown.contains("add_one"), "{shown}");
+    assert!(shown.contains("function add_one(i integer) added (not managed by autogenerate"), "the note: {shown}");
+    assert!(std::fs::read_dir(pkg.path().join("migrations")).expect("dir").next().is_none(), "nothing written");
+    assert!(migrate_e2e::db::scratch_databases(&server, &prefix).await.is_empty());
+}
