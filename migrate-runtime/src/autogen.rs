@@ -65,17 +65,29 @@ pub async fn autogenerate(scratch: &Scratch, req: &AutogenRequest<'_>) -> Result
     let history = req.options.table.rsplit('.').next().unwrap_or(&req.options.table).to_owned();
     let dialect = req.dialect;
     let graph = req.graph.on_dialect(dialect);
-    let desired_db = scratch.create(dialect, req.server).await?;
-    let desired = match run_sql_file(desired_db.pool.as_db(), req.schema_path, req.schema_text).await {
-        Ok(()) => read(desired_db.pool.as_db(), &history, req.exclude).await,
-        Err(e) => Err(e),
+    // The schema file and the revisions go to two databases at once: on a server, most of the
+    // time is its DDL.
+    let load = async {
+        let db = scratch.create(dialect, req.server).await?;
+        let desired = match run_sql_file(db.pool.as_db(), req.schema_path, req.schema_text).await {
+            Ok(()) => read(db.pool.as_db(), &history, req.exclude).await,
+            Err(e) => Err(e),
+        };
+        db.pool.close().await;
+        desired
     };
-    desired_db.pool.close().await;
-    let desired = desired?;
-    let replayed = scratch.create(dialect, req.server).await?;
+    let replay = async {
+        let db = scratch.create(dialect, req.server).await?;
+        let current = match upgrade(db.pool.as_db(), &graph, &Target::HEADS, req.options).await {
+            Ok(_) => read(db.pool.as_db(), &history, req.exclude).await,
+            Err(e) => Err(e),
+        };
+        Ok::<_, MigrateError>((db, current))
+    };
+    let (desired, replayed) = tokio::join!(load, replay);
+    let (replayed, current) = replayed?;
     let result = async {
-        upgrade(replayed.pool.as_db(), &graph, &Target::HEADS, req.options).await?;
-        let current = read(replayed.pool.as_db(), &history, req.exclude).await?;
+        let (current, desired) = (current?, desired?);
         let generated = plan(dialect, &current, &desired, req.autogen)
             .map_err(|e| MigrateError::AutogenerateRefused { dialect, message: e.to_string() })?;
         if !generated.changes.is_empty() {
