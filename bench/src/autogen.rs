@@ -26,7 +26,7 @@ fn table(i: usize) -> String {
 
 /// The table table `i` refers to, if any: two tables in three, each to an earlier one.
 fn parent(i: usize) -> Option<usize> {
-    (i > 1 && i % 3 != 0).then(|| 1 + (i * 7) % (i - 1))
+    (i > 1 && !i.is_multiple_of(3)).then(|| 1 + (i * 7) % (i - 1))
 }
 
 /// The 300 `CREATE TABLE`s (and their indexes) in `dialect`'s syntax; `phone` adds the changed
