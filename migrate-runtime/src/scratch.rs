@@ -29,6 +29,9 @@ struct Created {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     created: Arc<Mutex<Vec<Created>>>,
+    /// One connection pool per server for `CREATE`/`DROP DATABASE`, opened on first use and
+    /// closed by [`Scratch::drop_all`]: each new connection costs a handshake (TLS included).
+    admins: Arc<Mutex<Vec<(String, AnyPool)>>>,
 }
 
 /// A scratch database: its pool and its URL (with the server's password, if any: never print
@@ -70,16 +73,13 @@ impl Scratch {
         let name =
             format!("migrate_scratch_{}_{}_{nanos:08x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let url = with_database(server, &name)?;
-        let admin = AnyPool::connect(server).await?;
+        let admin = self.admin(server).await?;
         self.created.lock().unwrap_or_else(|e| e.into_inner()).push(Created {
             server: server.to_owned(),
             dialect,
             name: name.clone(),
         });
-        let created =
-            run(&admin, &format!("CREATE DATABASE {}", quote(dialect, &name)), "creating a scratch database").await;
-        admin.close().await;
-        created?;
+        run(&admin, &format!("CREATE DATABASE {}", quote(dialect, &name)), "creating a scratch database").await?;
         Ok(ScratchDb { pool: AnyPool::connect(&url).await?, url })
     }
 
@@ -92,12 +92,8 @@ impl Scratch {
             // PostgreSQL: connections still open on it (a cancelled run's) are ended.
             let force = if c.dialect == Dialect::Postgres { " WITH (FORCE)" } else { "" };
             let sql = format!("DROP DATABASE IF EXISTS {}{force}", quote(c.dialect, &c.name));
-            let dropped = match AnyPool::connect(&c.server).await {
-                Ok(admin) => {
-                    let result = run(&admin, &sql, "dropping a scratch database").await;
-                    admin.close().await;
-                    result
-                }
+            let dropped = match self.admin(&c.server).await {
+                Ok(admin) => run(&admin, &sql, "dropping a scratch database").await,
                 Err(e) => Err(e),
             };
             if let Err(e) = dropped {
@@ -105,7 +101,30 @@ impl Scratch {
                 failures.push(e);
             }
         }
+        let admins = std::mem::take(&mut *self.admins.lock().unwrap_or_else(|e| e.into_inner()));
+        for (_, admin) in admins {
+            admin.close().await;
+        }
         failures
+    }
+
+    /// The pool for `CREATE`/`DROP DATABASE` on `server`, opened once.
+    async fn admin(&self, server: &str) -> Result<AnyPool, MigrateError> {
+        let find = || {
+            let admins = self.admins.lock().unwrap_or_else(|e| e.into_inner());
+            admins.iter().find(|(s, _)| s == server).map(|(_, p)| p.clone())
+        };
+        if let Some(pool) = find() {
+            return Ok(pool);
+        }
+        let pool = AnyPool::connect(server).await?;
+        // Two creations at once may both have connected: the first pool kept is used.
+        if let Some(first) = find() {
+            pool.close().await;
+            return Ok(first);
+        }
+        self.admins.lock().unwrap_or_else(|e| e.into_inner()).push((server.to_owned(), pool.clone()));
+        Ok(pool)
     }
 }
 
