@@ -318,3 +318,41 @@ async fn a_plan_that_does_not_round_trip_writes_nothing() {
     assert!(std::fs::read_dir(pkg.path().join("migrations")).expect("dir").next().is_none(), "nothing written");
     assert!(migrate_e2e::db::scratch_databases(&server, &prefix).await.is_empty());
 }
+
+/// A package for PostgreSQL and SQLite with one schema file each, where only PostgreSQL's
+/// changes: its SQL goes in the unmarked sections, SQLite gets sections of its own that change
+/// nothing, and `check`, `check --schema` and `test` pass on both.
+#[tokio::test]
+#[cfg_attr(no_postgres, ignore = "PostgreSQL only: set MIGRATE_TEST_POSTGRES_URL")]
+async fn one_dialect_changes_and_the_other_gets_a_section_that_changes_nothing() {
+    let Some(server) = server_url(Dialect::Postgres) else { return };
+    let users = "-- revision: r1\n-- revises:\n-- message: users\n\n-- migrate:up\nCREATE TABLE users (id INT PRIMARY KEY, name TEXT);\n\n-- migrate:down\nDROP TABLE users;\n";
+    let pkg = migrate_e2e::PackageBuilder::new()
+        .dialects(&["postgres", "sqlite"])
+        .config("schema = { postgres = \"schema.pg.sql\", sqlite = \"schema.sqlite.sql\" }")
+        .revision("1_users.sql", users)
+        .file("schema.pg.sql", "CREATE TABLE users (id INT PRIMARY KEY, name TEXT, tags TEXT[]);\n")
+        .file("schema.sqlite.sql", "CREATE TABLE users (id INT PRIMARY KEY, name TEXT);\n")
+        .build();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(cargo_migrate_bin());
+        cmd.arg("migrate").args(args).current_dir(pkg.path()).env("NO_COLOR", "1");
+        cmd.env("MIGRATE_DEV_DATABASE_URL", &server).env_remove("DATABASE_URL");
+        cmd.output().expect("cargo-migrate")
+    };
+    let out = run(&["new", "--autogenerate", "-m", "tags", "--rev-id", "r2"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("postgres: detected added column users.tags"), "{}", text(&out));
+    let file = std::fs::read_dir(pkg.path().join("migrations"))
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().contains("r2_tags"))
+        .expect("the revision");
+    let written = std::fs::read_to_string(file).expect("read");
+    assert!(written.contains("-- migrate:up\nALTER TABLE \"users\" ADD COLUMN \"tags\" text[];"), "{written}");
+    assert!(written.contains("-- migrate:up sqlite\n-- Nothing changes on this database."), "{written}");
+    for args in [&["check"][..], &["check", "--schema"], &["test"]] {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+    }
+}
