@@ -69,7 +69,8 @@ pub(crate) fn column_aspect_destructive(change: &ColumnDiff<'_>, aspect: Aspect)
     let (a, b) = (change.from, change.to);
     match aspect {
         Aspect::Type => b.generated.is_none() && !is_widening(&a.data_type, &b.data_type),
-        Aspect::Nullable => !b.nullable && effective_default(b).is_none() && b.generated.is_none(),
+        // NULLs either stop the change or are overwritten with the default: rows change.
+        Aspect::Nullable => !b.nullable && b.generated.is_none(),
         Aspect::Generated => a.generated.is_none() && b.generated.is_some(),
         _ => false,
     }

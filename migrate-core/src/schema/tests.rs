@@ -167,7 +167,11 @@ fn not_null_with_a_default_fills_nulls_first() {
     to_users.columns[1] = not_null(col("name", "text"));
     to_users.columns[1].default = Some("'anon'::text".into());
     let (from, to) = (schema(vec![users()]), schema(vec![to_users]));
-    let g = gen_ok(Dialect::Postgres, &from, &to, &AutogenOptions::default());
+    // NULLs become the default: rows change, so it takes --allow-destructive.
+    let refused = autogenerate(Dialect::Postgres, &from, &to, &AutogenOptions::default());
+    assert!(matches!(refused, Err(AutogenError::Destructive { .. })), "{refused:?}");
+    let g = gen_ok(Dialect::Postgres, &from, &to, &allow());
+    assert!(g.up.contains("-- data loss: made users.name NOT NULL\n"), "{}", g.up);
     let set_default = pos(&g.up, "ALTER TABLE \"users\" ALTER COLUMN \"name\" SET DEFAULT 'anon'::text;");
     let update = pos(&g.up, "UPDATE \"users\" SET \"name\" = 'anon'::text WHERE \"name\" IS NULL;");
     let not_null = pos(&g.up, "ALTER TABLE \"users\" ALTER COLUMN \"name\" SET NOT NULL;");
@@ -177,10 +181,10 @@ fn not_null_with_a_default_fills_nulls_first() {
     to_my.tables[0].columns[1].default = Some("'anon'".into());
     let mut from_my = from.clone();
     from_my.tables[0].columns[1].data_type = "varchar(20)".into();
-    let g = gen_ok(Dialect::MySql, &from_my, &to_my, &AutogenOptions::default());
+    let g = gen_ok(Dialect::MySql, &from_my, &to_my, &allow());
     assert_eq!(
         g.up,
-        "UPDATE `users` SET `name` = 'anon' WHERE `name` IS NULL;\nALTER TABLE `users` MODIFY COLUMN `name` varchar(20) NOT NULL DEFAULT 'anon';\n"
+        "-- data loss: made users.name NOT NULL\nUPDATE `users` SET `name` = 'anon' WHERE `name` IS NULL;\nALTER TABLE `users` MODIFY COLUMN `name` varchar(20) NOT NULL DEFAULT 'anon';\n"
     );
 }
 
@@ -528,6 +532,7 @@ fn sqlite_rebuild_copies_rows() {
         "PRAGMA defer_foreign_keys = ON;\n\
          DROP VIEW \"v\";\n\
          -- data loss: dropped column users.age\n\
+         -- data loss: made users.full_name NOT NULL\n\
          CREATE TABLE \"users__migrate_new\" (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL DEFAULT '');\n\
          INSERT INTO \"users__migrate_new\" (\"id\", \"full_name\") SELECT \"id\", coalesce(\"name\", '') FROM \"users\";\n\
          DROP TABLE \"users\";\n\

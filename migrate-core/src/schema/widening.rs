@@ -59,7 +59,8 @@ fn string_capacity(p: &Parsed) -> Option<(bool, u64)> {
     let (binary, capacity) = match p.base.as_str() {
         "character varying" | "varchar" | "nvarchar" => (false, n.unwrap_or(u64::MAX)),
         "character" | "char" | "bpchar" | "nchar" => (false, n.unwrap_or(1)),
-        "tinytext" => (false, 255),
+        // 255 bytes: 63 characters of four bytes (a `varchar(n)` counts characters).
+        "tinytext" => (false, 63),
         "text" => (false, u64::MAX - 2),
         "mediumtext" => (false, u64::MAX - 1),
         "longtext" | "clob" => (false, u64::MAX),
@@ -71,6 +72,10 @@ fn string_capacity(p: &Parsed) -> Option<(bool, u64)> {
         _ => return None,
     };
     Some((binary, capacity))
+}
+
+fn is_temporal(base: &str) -> bool {
+    matches!(base, "datetime" | "timestamp" | "time")
 }
 
 fn is_numeric(base: &str) -> bool {
@@ -143,6 +148,10 @@ pub(crate) fn is_widening(from: &str, to: &str) -> bool {
             _ => false,
         };
     }
+    if is_temporal(&a.base) && a.base == b.base && a.suffix == b.suffix {
+        // `datetime` → `datetime(3)`: more fractional digits.
+        return b.args.first().copied().unwrap_or(0) >= a.args.first().copied().unwrap_or(0);
+    }
     if let (Some(fa), Some(fb)) = (float_rank(&a.base), float_rank(&b.base)) {
         return fb >= fa && a.args.is_empty() && b.args.is_empty();
     }
@@ -172,6 +181,8 @@ mod tests {
             ("integer[]", "bigint[]"),
             ("character varying(20)", "character varying"),
             ("INTEGER", "TEXT"),
+            ("datetime", "datetime(3)"),
+            ("timestamp(3)", "timestamp(6)"),
             ("enum('sad','happy')", "enum('sad','happy','ok')"),
             ("enum('a,b','it''s')", "enum('it''s','a,b','c')"),
             ("numeric(10,2)", "text"),
@@ -191,6 +202,8 @@ mod tests {
             ("timestamp without time zone", "timestamp with time zone"),
             ("varchar(10)", "varbinary(10)"),
             ("enum('a','b')", "enum('a')"),
+            ("varchar(200)", "tinytext"),
+            ("datetime(6)", "datetime"),
         ] {
             assert!(!is_widening(a, b), "{a} -> {b}");
         }

@@ -143,6 +143,17 @@ fn create_index(table: &str, index: &Index) -> String {
     out
 }
 
+/// Moves the sequence a column now takes its values from past the values the rows hold, so the
+/// next insert does not collide with an existing key.
+fn restart_after_rows(table: &str, column: &str) -> String {
+    let (t, c) = (q(table), q(column));
+    format!(
+        "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({c}), 0) + 1, false) FROM {t}",
+        literal(D, &t),
+        literal(D, column)
+    )
+}
+
 fn identity_kind(column: &Column) -> Option<String> {
     column.identity.as_deref().map(|i| i.trim().to_ascii_uppercase())
 }
@@ -228,6 +239,8 @@ fn alter_column(table: &str, change: &ColumnDiff<'_>) -> Vec<String> {
             (Some("BY DEFAULT"), Some("ALWAYS")) => out.push(format!("{alter} SET GENERATED ALWAYS")),
             (Some("SERIAL"), _) => {
                 out.push(format!("{alter} DROP DEFAULT"));
+                // The sequence `serial` made (its conventional name) goes with its default.
+                out.push(format!("DROP SEQUENCE IF EXISTS {}", q(&format!("{table}_{}_seq", a.name))));
                 default_dropped = true;
             }
             _ if is_identity(&old_id) => out.push(format!("{alter} DROP IDENTITY")),
@@ -272,6 +285,7 @@ fn alter_column(table: &str, change: &ColumnDiff<'_>) -> Vec<String> {
         match new_id.as_deref() {
             Some(kind @ ("ALWAYS" | "BY DEFAULT")) if !is_identity(&old_id) => {
                 out.push(format!("{alter} ADD GENERATED {kind} AS IDENTITY"));
+                out.push(restart_after_rows(table, &b.name));
             }
             Some("SERIAL") => {
                 let sequence = format!("{table}_{}_seq", b.name);
@@ -281,6 +295,7 @@ fn alter_column(table: &str, change: &ColumnDiff<'_>) -> Vec<String> {
                 };
                 out.push(format!("CREATE SEQUENCE {}{as_type} OWNED BY {}.{}", q(&sequence), q(table), q(&b.name)));
                 out.push(format!("{alter} SET DEFAULT nextval({}::regclass)", literal(D, &q(&sequence))));
+                out.push(restart_after_rows(table, &b.name));
             }
             _ => {}
         }

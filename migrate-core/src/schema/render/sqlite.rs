@@ -1,12 +1,13 @@
 //! SQLite's SQL for each plan operation. Tables and indexes are created from their stored text
 //! (`create_sql`) when the model has it, so they read back identical; a rebuild creates
 //! `"t__migrate_new"` from the new table's text, copies the rows, drops the old table, renames
-//! the new one into place and re-runs the table's indexes and triggers.
+//! the new one into place and re-runs the table's indexes and triggers; an AUTOINCREMENT table's
+//! counter in `sqlite_sequence` is carried over.
 
 use super::super::diff::effective_default;
 use super::super::model::{Column, Index, Table};
 use super::super::plan::{Op, Rebuild};
-use super::super::text::{quote, quote_list, view_query};
+use super::super::text::{literal, quote, quote_list, view_query};
 use super::{constraint_name, foreign_key_clause, index_parts};
 use crate::Dialect;
 
@@ -137,6 +138,17 @@ fn rebuild_statements(r: &Rebuild<'_>) -> Vec<String> {
     let mut out = vec![create];
     if !r.copy.is_empty() {
         out.push(format!("INSERT INTO {temp} ({targets}) SELECT {sources} FROM {}", q(name)));
+    }
+    if r.table.columns.iter().any(|c| c.identity.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("autoincrement"))) {
+        // AUTOINCREMENT never hands out a number twice: the counter moves with the rows (the
+        // rename carries the new table's row in sqlite_sequence over).
+        let (old, new) = (literal(D, name), literal(D, &new_name(name)));
+        out.push(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {new}, seq FROM sqlite_sequence WHERE name = {old} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new})"
+        ));
+        out.push(format!(
+            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = {old}), 0)) WHERE name = {new}"
+        ));
     }
     out.push(format!("DROP TABLE {}", q(name)));
     out.push(format!("ALTER TABLE {temp} RENAME TO {}", q(name)));
