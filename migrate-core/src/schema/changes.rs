@@ -99,7 +99,10 @@ fn foreign_key_line(table: &str, fk: &ForeignKey) -> String {
         "added foreign key {} on {table} ({}) -> {} ({})",
         name_of(fk.name.as_ref()),
         cols(&fk.columns),
-        fk.referenced_table,
+        match &fk.referenced_schema {
+            Some(schema) => format!("{schema}.{}", fk.referenced_table),
+            None => fk.referenced_table.clone(),
+        },
         cols(&fk.referenced_columns)
     )
 }

@@ -219,6 +219,7 @@ impl Mapper<'_> {
 fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
     a.columns == b.columns
         && a.referenced_table == b.referenced_table
+        && a.referenced_schema == b.referenced_schema
         && a.referenced_columns == b.referenced_columns
         && a.on_delete.eq_ignore_ascii_case(&b.on_delete)
         && a.on_update.eq_ignore_ascii_case(&b.on_update)

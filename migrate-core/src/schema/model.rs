@@ -107,6 +107,9 @@ pub struct ForeignKey {
     pub columns: Vec<String>,
     /// The referenced table, unqualified.
     pub referenced_table: String,
+    /// The referenced table's schema when it is not the one read (PostgreSQL: a table of
+    /// another schema than `current_schema()`); `None` for the schema read.
+    pub referenced_schema: Option<String>,
     /// The referenced columns, in order.
     pub referenced_columns: Vec<String>,
     /// `NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or `SET DEFAULT`.

@@ -31,6 +31,7 @@ fn fk(name: &str, cols: &[&str], rt: &str, rcols: &[&str], on_delete: &str) -> F
         on_delete: on_delete.into(),
         on_update: "NO ACTION".into(),
         deferrable: None,
+        referenced_schema: None,
     }
 }
 

@@ -169,7 +169,9 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
 
 async fn read_foreign_keys(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> Result<(), MigrateError> {
     let sql = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, \
-               r.DELETE_RULE, r.UPDATE_RULE FROM information_schema.KEY_COLUMN_USAGE k \
+               r.DELETE_RULE, r.UPDATE_RULE, \
+               CASE WHEN k.REFERENCED_TABLE_SCHEMA <> DATABASE() THEN k.REFERENCED_TABLE_SCHEMA END \
+               FROM information_schema.KEY_COLUMN_USAGE k \
                JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
                AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
                WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
@@ -183,6 +185,7 @@ async fn read_foreign_keys(conn: &mut Conn, tables: &mut BTreeMap<String, Table>
                 table.foreign_keys.push(ForeignKey {
                     name,
                     referenced_table: text(&row, 3),
+                    referenced_schema: opt(&row, 7),
                     on_delete: text(&row, 5),
                     on_update: text(&row, 6),
                     ..ForeignKey::default()

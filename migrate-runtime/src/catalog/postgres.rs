@@ -120,9 +120,10 @@ async fn read_constraints(
     };
     let sql = format!(
         "SELECT c.relname, co.conname, co.contype::text, {}, r.relname, {}, co.confdeltype::text, co.confupdtype::text, \
-         co.condeferrable::text, co.condeferred::text, pg_get_expr(co.conbin, co.conrelid), pg_get_constraintdef(co.oid) \
+         co.condeferrable::text, co.condeferred::text, pg_get_expr(co.conbin, co.conrelid), pg_get_constraintdef(co.oid), \
+         CASE WHEN rn.nspname <> current_schema() THEN rn.nspname END \
          FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid {IN_SCHEMA} \
-         LEFT JOIN pg_class r ON r.oid = co.confrelid",
+         LEFT JOIN pg_class r ON r.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace",
         cols("conkey", "conrelid"),
         cols("confkey", "confrelid"),
     );
@@ -136,6 +137,7 @@ async fn read_constraints(
                 name,
                 columns: list(&row, 3),
                 referenced_table: text(&row, 4),
+                referenced_schema: opt(&row, 12),
                 referenced_columns: list(&row, 5),
                 on_delete: action(&text(&row, 6)),
                 on_update: action(&text(&row, 7)),

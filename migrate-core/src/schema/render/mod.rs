@@ -72,7 +72,10 @@ pub(crate) fn foreign_key_clause(dialect: Dialect, fk: &ForeignKey) -> String {
     out.push_str(&format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         quote_list(dialect, &fk.columns),
-        quote(dialect, &fk.referenced_table),
+        match &fk.referenced_schema {
+            Some(schema) => format!("{}.{}", quote(dialect, schema), quote(dialect, &fk.referenced_table)),
+            None => quote(dialect, &fk.referenced_table),
+        },
         quote_list(dialect, &fk.referenced_columns)
     ));
     for (what, action) in [("DELETE", &fk.on_delete), ("UPDATE", &fk.on_update)] {

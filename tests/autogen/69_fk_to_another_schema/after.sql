@@ -1,0 +1,4 @@
+CREATE SCHEMA audit;
+CREATE TABLE audit.accounts (id integer PRIMARY KEY);
+CREATE TABLE accounts (id integer PRIMARY KEY);
+CREATE TABLE log (id integer PRIMARY KEY, account_id integer, CONSTRAINT fk_log_account FOREIGN KEY (account_id) REFERENCES audit.accounts (id));
