@@ -119,6 +119,7 @@ fn fk(
         on_delete: actions.0.to_owned(),
         on_update: actions.1.to_owned(),
         deferrable: deferrable.map(str::to_owned),
+        referenced_schema: None,
     }
 }
 
