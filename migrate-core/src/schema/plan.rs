@@ -27,6 +27,10 @@ pub(crate) enum Op<'a> {
     DeferForeignKeys,
     DropView(&'a View),
     CreateView(&'a View),
+    /// SQLite: another table's trigger that names a rebuilt table, dropped before the rebuild
+    /// (SQLite refuses the rename while it names a missing table) and re-run after.
+    DropTrigger(&'a Unmanaged),
+    CreateTrigger(&'a Unmanaged),
     RenameTable {
         from: &'a str,
         to: &'a str,

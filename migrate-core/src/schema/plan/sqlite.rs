@@ -36,6 +36,16 @@ pub(crate) fn plan<'a>(diff: &'a Diff<'a>, unmanaged: &'a [Unmanaged]) -> Result
     changed.extend(rebuilt.iter().map(|t| t.to.name.as_str()));
     let (views_dropped, views_created) = views::touched(diff, &changed, !rebuilt.is_empty());
     steps.extend(views_dropped.into_iter().map(|v| step(Op::DropView(v))));
+    // Other tables' triggers naming a rebuilt table: SQLite checks them at the rename.
+    let foreign_triggers: Vec<&Unmanaged> = unmanaged
+        .iter()
+        .filter(|u| u.kind.eq_ignore_ascii_case("trigger"))
+        .filter(|u| !rebuilt.iter().any(|r| u.table.as_deref() == Some(r.to.name.as_str())))
+        .filter(|u| {
+            rebuilt.iter().any(|r| mentions(&u.definition, &r.to.name) || mentions(&u.definition, &r.from.name))
+        })
+        .collect();
+    steps.extend(foreign_triggers.iter().map(|&t| step(Op::DropTrigger(t))));
     let is_rebuilt = |t: &TableDiff<'_>| rebuilt.iter().any(|r| r.to.name == t.to.name);
     for t in &diff.tables {
         if t.renamed() {
@@ -71,6 +81,7 @@ pub(crate) fn plan<'a>(diff: &'a Diff<'a>, unmanaged: &'a [Unmanaged]) -> Result
         steps.extend(t.indexes.iter().map(|index| step(Op::CreateIndex { table: &t.name, index })));
     }
     steps.extend(views_created.into_iter().map(|v| step(Op::CreateView(v))));
+    steps.extend(foreign_triggers.into_iter().map(|t| step(Op::CreateTrigger(t))));
     Ok(steps)
 }
 

@@ -23,6 +23,8 @@ pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
     match op {
         Op::DeferForeignKeys
         | Op::Rebuild(_)
+        | Op::DropTrigger(_)
+        | Op::CreateTrigger(_)
         | Op::CreateEnum(_)
         | Op::AddEnumValue { .. }
         | Op::RecreateEnum { .. }

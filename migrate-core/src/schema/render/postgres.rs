@@ -20,7 +20,7 @@ fn q(name: &str) -> String {
 /// The statements of one operation.
 pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
     match op {
-        Op::DeferForeignKeys | Op::Rebuild(_) => Vec::new(),
+        Op::DeferForeignKeys | Op::Rebuild(_) | Op::DropTrigger(_) | Op::CreateTrigger(_) => Vec::new(),
         Op::DropView(v) => {
             vec![format!("DROP {}VIEW {}", if v.materialized { "MATERIALIZED " } else { "" }, q(&v.name))]
         }

@@ -21,6 +21,8 @@ fn q(name: &str) -> String {
 pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
     match op {
         Op::DeferForeignKeys => vec!["PRAGMA defer_foreign_keys = ON".to_string()],
+        Op::DropTrigger(t) => vec![format!("DROP TRIGGER IF EXISTS {}", q(&t.name))],
+        Op::CreateTrigger(t) => vec![t.definition.clone()],
         Op::DropView(v) => vec![format!("DROP VIEW {}", q(&v.name))],
         Op::CreateView(v) => vec![format!("CREATE VIEW {} AS {}", q(&v.name), view_query(&v.definition))],
         Op::RenameTable { from, to } => vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))],
