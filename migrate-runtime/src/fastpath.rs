@@ -31,7 +31,7 @@ pub(crate) async fn check(
     expected: &Expected,
     table: &HistoryTable,
 ) -> Result<FastPath, MigrateError> {
-    let rows = match conn.rows(&table.select_summary()).await {
+    let rows = match conn.rows_retrying(&table.select_summary()).await {
         Ok(rows) => rows,
         Err(e) if is_missing_table(&e) => return Ok(FastPath::NoSummary),
         Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), e)),

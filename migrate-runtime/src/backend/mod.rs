@@ -207,6 +207,23 @@ impl Conn {
         })
     }
 
+    /// [`Conn::rows`] for a read of our own outside a transaction, sent again (up to 20 times,
+    /// backing off) while the server reports a conflict to retry: a Galera node aborts a read
+    /// that a replicated `CREATE TABLE` or write set overtakes ("Deadlock found", 1213).
+    pub async fn rows_retrying(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+        let mut attempt = 0;
+        loop {
+            match self.rows(sql).await {
+                Err(e) if is_retryable_conflict(&e) && attempt < 20 => {
+                    attempt += 1;
+                    tracing::debug!(attempt, "a read of our own lost a conflict: retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// The first column of the first row, as text.
     pub async fn scalar(&mut self, sql: &str) -> Result<Option<String>, sqlx::Error> {
         Ok(self.rows(sql).await?.into_iter().next().and_then(|r| r.into_iter().next().flatten()))

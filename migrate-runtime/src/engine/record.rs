@@ -11,9 +11,10 @@ use crate::error::MigrateError;
 use crate::history::{HistoryRow, State, applied_set, now};
 use crate::table::HistoryTable;
 
-/// Reads the history table (empty when it does not exist yet).
+/// Reads the history table (empty when it does not exist yet), outside a transaction: a read
+/// that loses a conflict on a Galera node is sent again.
 pub(crate) async fn read_history(conn: &mut Conn, table: &HistoryTable) -> Result<Vec<HistoryRow>, MigrateError> {
-    let rows = match conn.rows(&table.select_rows()).await {
+    let rows = match conn.rows_retrying(&table.select_rows()).await {
         Ok(rows) => rows,
         Err(e) if is_missing_table(&e) => return Ok(Vec::new()),
         Err(e) => return Err(MigrateError::db(format!("reading the history table `{}`", table.name()), e)),
