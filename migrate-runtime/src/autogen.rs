@@ -139,7 +139,7 @@ async fn prove(
     let target = parse_target(new.id.as_str()).map_err(|e| MigrateError::Usage(e.to_string()))?;
     upgrade(pool, &with_new, &target, req.options).await.map_err(|e| failed("up", e))?;
     let after_up = read(pool, history, req.exclude).await?;
-    let left = describe_differences(&managed(&after_up), &managed(desired));
+    let left = describe_differences(&after_up.managed(), &desired.managed());
     if !left.is_empty() {
         let notes = generated.unmanaged.clone();
         return Err(MigrateError::NoRoundTrip { dialect, direction: "up", failure: None, differences: left, notes });
@@ -151,18 +151,12 @@ async fn prove(
     };
     downgrade(pool, &with_new, &back, req.options).await.map_err(|e| failed("down", e))?;
     let after_down = read(pool, history, req.exclude).await?;
-    let left = describe_differences(&managed(&after_down), &managed(current));
+    let left = describe_differences(&after_down.managed(), &current.managed());
     if !left.is_empty() {
         let notes = generated.unmanaged.clone();
         return Err(MigrateError::NoRoundTrip { dialect, direction: "down", failure: None, differences: left, notes });
     }
     Ok(())
-}
-
-/// `schema` without the objects autogenerate does not manage: the plan does not touch them (they
-/// are reported), so the proof does not compare them.
-fn managed(schema: &Schema) -> Schema {
-    Schema { unmanaged: Vec::new(), ..schema.clone() }
 }
 
 /// The schema of the database of `pool` without the objects `exclude` names.

@@ -206,6 +206,12 @@ impl Schema {
         self.unmanaged.sort_by(|a, b| (&a.kind, &a.name, &a.table).cmp(&(&b.kind, &b.name, &b.table)));
     }
 
+    /// This schema without the objects autogenerate does not manage ([`Schema::unmanaged`]):
+    /// what a plan can change, so what its proof compares.
+    pub fn managed(&self) -> Schema {
+        Schema { unmanaged: Vec::new(), ..self.clone() }
+    }
+
     /// Leaves out every object whose name matches one of `patterns` (`*` matches any run of
     /// characters, the rest literally): the tables, views, enum types and unmanaged objects a
     /// package's `exclude` names, and the unmanaged objects of excluded tables.

@@ -117,18 +117,19 @@ fn column(row: &Row, table_collation: &str) -> Column {
     }
 }
 
+/// Whether this server's `information_schema.<view>` has `column` (MySQL and MariaDB differ).
+async fn has_column(conn: &mut Conn, view: &str, column: &str) -> Result<bool, MigrateError> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' \
+         AND TABLE_NAME = '{view}' AND COLUMN_NAME = '{column}'"
+    );
+    Ok(query(conn, "information_schema columns", &sql).await?.first().is_some_and(|r| text(r, 0) != "0"))
+}
+
 async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> Result<(), MigrateError> {
     // MySQL 8 names a functional key part's expression in STATISTICS.EXPRESSION; MariaDB has
     // no such column (nor functional key parts).
-    let has_expression = query(
-        conn,
-        "STATISTICS columns",
-        "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' \
-         AND TABLE_NAME = 'STATISTICS' AND COLUMN_NAME = 'EXPRESSION'",
-    )
-    .await?
-    .first()
-    .is_some_and(|r| text(r, 0) != "0");
+    let has_expression = has_column(conn, "STATISTICS", "EXPRESSION").await?;
     let expression = if has_expression { "EXPRESSION" } else { "NULL" };
     let sql = format!(
         "SELECT TABLE_NAME, INDEX_NAME, CAST(NON_UNIQUE AS CHAR), COLUMN_NAME, CAST(SUB_PART AS CHAR), COLLATION, INDEX_TYPE, {expression} \
@@ -203,15 +204,7 @@ async fn read_foreign_keys(conn: &mut Conn, tables: &mut BTreeMap<String, Table>
 async fn read_checks(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> Result<(), MigrateError> {
     // MariaDB's CHECK_CONSTRAINTS has TABLE_NAME (its check names are per table: a column's
     // CHECK is named after the column); MySQL 8's does not, and its names are per schema.
-    let has_table = query(
-        conn,
-        "CHECK_CONSTRAINTS columns",
-        "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' \
-         AND TABLE_NAME = 'CHECK_CONSTRAINTS' AND COLUMN_NAME = 'TABLE_NAME'",
-    )
-    .await?
-    .first()
-    .is_some_and(|r| text(r, 0) != "0");
+    let has_table = has_column(conn, "CHECK_CONSTRAINTS", "TABLE_NAME").await?;
     let sql = if has_table {
         "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
          WHERE CONSTRAINT_SCHEMA = DATABASE()"

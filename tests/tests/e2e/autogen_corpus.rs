@@ -75,11 +75,6 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-/// `schema` without the objects autogenerate reports but does not plan (functions, triggers).
-fn managed(schema: &Schema) -> Schema {
-    Schema { unmanaged: Vec::new(), ..schema.clone() }
-}
-
 /// `<stem>.<dialect>.sql`, else `<stem>.sql`.
 fn file(dir: &Path, stem: &str, dialect: Dialect) -> Option<String> {
     let own = dir.join(format!("{stem}.{dialect}.sql"));
@@ -241,7 +236,7 @@ async fn run_case(case: &Case, dialect: Dialect, server: Option<&str>) -> Result
         let with_new = graph_of(&new);
         upgrade(pool, &with_new, &Target::HEADS, &options).await.map_err(|e| format!("up: {e}"))?;
         let now = read_schema(pool, "migrate_history").await.map_err(|e| e.to_string())?;
-        let left = describe_differences(&managed(&now), &managed(&proven.desired));
+        let left = describe_differences(&now.managed(), &proven.desired.managed());
         if !left.is_empty() {
             return Err(format!("after up, the database differs from after.sql: {left:#?}"));
         }
@@ -255,7 +250,7 @@ async fn run_case(case: &Case, dialect: Dialect, server: Option<&str>) -> Result
         let back = if parents.is_empty() { Target::BASE } else { migrate_core::parse_target("r1").expect("target") };
         downgrade(pool, &with_new, &back, &options).await.map_err(|e| format!("down: {e}"))?;
         let now = read_schema(pool, "migrate_history").await.map_err(|e| e.to_string())?;
-        let left = describe_differences(&managed(&now), &managed(&proven.current));
+        let left = describe_differences(&now.managed(), &proven.current.managed());
         if !left.is_empty() {
             return Err(format!("after down, the database differs from before.sql: {left:#?}"));
         }
