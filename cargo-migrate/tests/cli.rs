@@ -477,6 +477,27 @@ fn rust_revisions_are_listed_refused_online_and_a_gap_offline() {
     );
     assert!(!script.contains("-- upgrade r3"), "the script stops at the gap: {script}");
     assert!(!script.contains("VALUES ('r2'"), "the gap is not recorded as applied: {script}");
+
+    // A Rust revision at a head: `heads` lists it, `merge` joins it, `check` validates the result.
+    assert!(pkg.ok(&["new", "--rust", "-m", "other", "--parent", "r1", "--rev-id", "r4"]).contains("_r4_other.rs"));
+    let heads = pkg.ok(&["heads"]);
+    assert!(heads.contains("r3") && heads.contains("r4"), "{heads}");
+    pkg.fails(&["check"], 1);
+    pkg.ok(&["merge", "-m", "join", "--rev-id", "r5"]);
+    assert!(pkg.ok(&["check"]).contains("5 revision(s), 1 head(s)"));
+    assert!(pkg.ok(&["show", "r5"]).contains("r3") && pkg.ok(&["heads"]).contains("r5"));
+
+    // A Rust revision whose `up` is not `async` is named with its line, without compiling.
+    let r4 = std::fs::read_dir(pkg.path().join("migrations"))
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .find(|f| f.to_string_lossy().ends_with("_r4_other.rs"))
+        .expect("r4");
+    let text = std::fs::read_to_string(&r4).expect("read");
+    std::fs::write(&r4, text.replace("pub async fn up", "pub fn up")).expect("write");
+    let refused = pkg.fails(&["check"], 1);
+    assert!(refused.contains("error[rust-signature]: the Rust revision's `fn up` is not `async`"), "{refused}");
+    assert!(refused.contains("_r4_other.rs:13:1"), "the file and the line of `fn up`: {refused}");
 }
 
 /// `check --schema` on SQLite (in memory, nothing to install): 0 when the revisions produce
@@ -593,4 +614,59 @@ fn diff_lists_what_a_live_database_has_that_the_revisions_do_not() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(json["pending"], serde_json::json!(["r2"]));
     assert_eq!(json["current"], serde_json::json!(["r1"]), "nothing written: {json}");
+}
+
+/// `cargo migrate test` on SQLite (in memory; nothing to install): a dialect without a
+/// development server is skipped and says so (text and JSON); two heads on named branches
+/// pass, two unnamed heads fail before anything runs; a folder with a Rust revision is not
+/// run by `cargo migrate` but names the application's command.
+#[test]
+fn test_skips_a_dialect_without_a_server_and_checks_heads() {
+    let pkg = Pkg::initialised();
+    let manifest = std::fs::read_to_string(pkg.path().join("Cargo.toml")).expect("manifest");
+    let both = manifest
+        .replace("[package.metadata.migrate]\n", "[package.metadata.migrate]\ndialects = [\"sqlite\", \"postgres\"]\n");
+    std::fs::write(pkg.path().join("Cargo.toml"), both).expect("manifest");
+    pkg.users_revision("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);", Some("DROP TABLE users;"));
+    let test = |args: &[&str]| {
+        let mut all = vec!["test"];
+        all.extend_from_slice(args);
+        let out = Command::new(BIN)
+            .arg("migrate")
+            .args(&all)
+            .current_dir(pkg.path())
+            .env("NO_COLOR", "1")
+            .env_remove("MIGRATE_DEV_DATABASE_URL")
+            .output()
+            .expect("run");
+        let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), shown)
+    };
+    let (code, shown) = test(&[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("stairway: 1 revision(s) up, down, up"), "{shown}");
+    assert!(shown.contains("postgres: skipped: no development server"), "{shown}");
+    let (_, json) = test(&["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let postgres = json["dialects"].as_array().expect("dialects").iter().find(|d| d["dialect"] == "postgres").cloned();
+    assert_eq!(postgres.expect("postgres")["status"], "skipped", "{json}");
+
+    // Two heads on named branches pass (each named); two unnamed heads fail, naming both.
+    let a = pkg.new_revision(&["-m", "a", "--rev-id", "ra", "--parent", "r1", "--branch-label", "left"]);
+    let b = pkg.new_revision(&["-m", "b", "--rev-id", "rb", "--parent", "r1", "--branch-label", "right"]);
+    let (code, shown) = test(&["--dialect", "sqlite"]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains(&format!("2 heads, each on a named branch: {a}, {b}")), "{shown}");
+    pkg.new_revision(&["-m", "c", "--rev-id", "rc", "--parent", "r1"]);
+    let (code, shown) = test(&["--dialect", "sqlite"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("multiple-heads") && shown.contains("rc"), "{shown}");
+    pkg.ok(&["merge", "-m", "join", "--rev-id", "rm"]);
+    assert_eq!(test(&["--dialect", "sqlite"]).0, Some(0));
+
+    // A Rust revision: `cargo migrate` cannot run it and names the application's command.
+    pkg.ok(&["new", "--rust", "-m", "data", "--rev-id", "rr"]);
+    let (code, shown) = test(&["--dialect", "sqlite"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("is a Rust revision") && shown.contains("run `svc migrate upgrade`"), "{shown}");
 }

@@ -66,6 +66,9 @@ codes! {
     InvalidValue => "invalid-value",
     /// No `-- migrate:up` line.
     MissingUp => "missing-up",
+    /// A Rust revision's `fn up` or `fn down` that is not `async`, does not take exactly the
+    /// connection, or returns nothing.
+    RustSignature => "rust-signature",
     /// `-- migrate:up` or `-- migrate:down` given twice.
     RepeatedSection => "repeated-section",
     /// A `-- migrate:<word>` marker other than `up` and `down`.

@@ -32,6 +32,12 @@ struct Field<'a> {
 }
 
 /// The state of a parse: the diagnostics so far and the file's display path.
+/// A header message as a Rust revision reads it: its header lines are `// key: value` and
+/// it has no `-- migrate:up` line.
+fn in_rust_words(text: &str) -> String {
+    text.replace("after `-- migrate:up`", "after the header").replace("`-- ", "`// ")
+}
+
 struct Parser<'a> {
     path: &'a str,
     diagnostics: Vec<Diagnostic>,
@@ -104,6 +110,11 @@ fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
 
 impl<'a> Parser<'a> {
     fn error(&mut self, code: Code, message: String, span: Option<Span>, label: &str, help: &str) {
+        let (message, label, help) = if rust::is_rust_file(self.path) {
+            (in_rust_words(&message), in_rust_words(label), in_rust_words(help))
+        } else {
+            (message, label.to_owned(), help.to_owned())
+        };
         self.diagnostics.push(Diagnostic::error(code, message).with_label(self.path, span, label).with_help(help));
     }
 

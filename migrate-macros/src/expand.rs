@@ -192,6 +192,18 @@ fn rust_revisions(
         let module = quote::format_ident!("__migrate_rust_{}", r.id.as_str());
         let path = root.join(&r.source.path);
         let path = path.canonicalize().unwrap_or(path).to_string_lossy().into_owned();
+        // Named after the revision and its file, for the compiler's message about a wrong
+        // return type (`RevisionResult`).
+        let file_part: String = r
+            .source
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let marker = quote::format_ident!("revision_{}_in_{}", r.id.as_str(), file_part);
         let wrapper = |name: &str| {
             let function = quote::format_ident!("{}", name);
             let wrapper = quote::format_ident!("__migrate_rust_{}_{}", r.id.as_str(), name);
@@ -200,12 +212,7 @@ fn rust_revisions(
                     conn: &'c mut ::migrate_runtime::sqlx::#connection,
                 ) -> ::migrate_runtime::rust::RustFuture<'c> {
                     ::std::boxed::Box::pin(async move {
-                        let done: ::core::result::Result<(), ::migrate_runtime::rust::BoxError> =
-                            match #module::#function(conn).await {
-                                ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
-                                ::core::result::Result::Err(e) => ::core::result::Result::Err(::core::convert::Into::into(e)),
-                            };
-                        done
+                        ::migrate_runtime::rust::RevisionResult::<#marker>::into_boxed(#module::#function(conn).await)
                     })
                 }
             };
@@ -220,6 +227,8 @@ fn rust_revisions(
             None => (TokenStream::new(), quote! { ::core::option::Option::None }),
         };
         items.extend(quote! {
+            #[allow(non_camel_case_types)]
+            struct #marker;
             #[path = #path]
             mod #module;
             #up_item

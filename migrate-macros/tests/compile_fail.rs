@@ -1,5 +1,5 @@
-//! One compile-fail case per graph and file error: the build fails and the message names the
-//! file and the hint. Fixtures live in `tests/ui/fixtures/<case>/`.
+//! One compile-fail case per graph and file error (SQL and Rust revisions): the build fails
+//! and the message names the file and the hint. Fixtures live in `tests/ui/fixtures/<case>/`.
 
 #[test]
 fn ui() {

@@ -194,11 +194,16 @@ impl Migrations {
             .map_err(|d| MigrateError::Invalid(d.clone()))
     }
 
+    /// The Rust revisions compiled into the application, in the table's order.
+    pub(crate) fn rust_revisions(&self) -> &'static [crate::rust::RustRevision] {
+        self.meta.rust
+    }
+
     /// The options of this package: its history table, a 10-minute lock timeout, drift
     /// refused.
     pub(crate) fn options(&self) -> Options {
         Options::default()
-            .with_rust(self.meta.rust)
+            .with_rust(self.rust_revisions())
             .with_table(self.meta.table)
             .with_lock(self.lock_strategy())
             .with_transaction(self.transaction_mode())

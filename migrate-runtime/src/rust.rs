@@ -36,6 +36,29 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The future a compiled-in function returns.
 pub type RustFuture<'c> = Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'c>>;
 
+/// What a Rust revision's `up` or `down` returns: `Result<(), E>` whose error converts into
+/// [`BoxError`]. `embed_migrations!` converts through it, so a function returning anything
+/// else is a compile error that says so and names the revision and its file (`R`, a marker
+/// type the macro names after them).
+#[diagnostic::on_unimplemented(
+    message = "a Rust revision's `up`/`down` returns `{Self}`, not `Result<(), E>` with an error that converts into a boxed error",
+    label = "revision and file: `{R}`",
+    note = "write `pub async fn up(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error>` (the connection of the application's database)"
+)]
+pub trait RevisionResult<R> {
+    /// The result with its error boxed.
+    ///
+    /// # Errors
+    /// The function's own error, boxed.
+    fn into_boxed(self) -> Result<(), BoxError>;
+}
+
+impl<R, E: Into<BoxError>> RevisionResult<R> for Result<(), E> {
+    fn into_boxed(self) -> Result<(), BoxError> {
+        self.map_err(Into::into)
+    }
+}
+
 /// A compiled-in `up` or `down`, on the connection type of the application's database.
 #[derive(Clone, Copy)]
 pub enum RustFn {

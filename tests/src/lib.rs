@@ -137,8 +137,18 @@ impl Scratch {
     /// # Panics
     /// When it cannot be started.
     pub fn run_app_with(&self, args: &[&str]) -> Output {
+        self.run_app_env(args, &[])
+    }
+
+    /// Runs the built application with `args` and the variables `env` set.
+    ///
+    /// # Panics
+    /// When it cannot be started.
+    pub fn run_app_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let exe = target_dir().join("debug").join(format!("{}{}", self.name, std::env::consts::EXE_SUFFIX));
-        Command::new(exe).args(args).current_dir(self.path()).output().expect("run the application")
+        let mut command = Command::new(exe);
+        command.args(args).current_dir(self.path()).envs(env.iter().copied());
+        command.output().expect("run the application")
     }
 }
 

@@ -5,8 +5,9 @@
 //!
 //! The checksum is SHA-256 of the file's normalised token stream: comments and white space are
 //! not tokens, line endings are normalised first, and what `rustfmt` changes besides white space
-//! is normalised too (a trailing comma before a closing delimiter, the comma after a block in a
-//! `match`, the order of `use` items and of the names in a `use` list). A code edit changes it;
+//! is normalised too (a trailing comma before a closing delimiter — except the comma of a
+//! one-element tuple, `(x,)`, which is code — the comma after a block in a `match`, the order
+//! of `use` items and of the names in a `use` list). A code edit changes it;
 //! formatting, comments and the header do not.
 
 use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, TokenKind, tokenize};
@@ -129,18 +130,26 @@ fn normalise(text: &str) -> Result<String, String> {
     uses.sort();
     let mut out = uses.join(" ");
     out.push(' ');
-    let mut enclosing: Vec<TokenKind> = Vec::new();
+    // Each open delimiter: its kind, its index and the commas seen directly inside it so far.
+    let mut enclosing: Vec<(TokenKind, usize, usize)> = Vec::new();
     for (k, t) in rest.iter().enumerate() {
         if is_open(t) {
-            enclosing.push(t.kind);
+            enclosing.push((t.kind, k, 0));
         } else if is_close(t) {
             enclosing.pop();
         }
         if t.kind == TokenKind::Comma {
+            let top = enclosing.last().copied();
             let before_close = rest.get(k + 1).is_some_and(is_close);
-            let after_block =
-                enclosing.last() == Some(&TokenKind::OpenBrace) && k > 0 && rest[k - 1].kind == TokenKind::CloseBrace;
-            if before_close || after_block {
+            // `(x,)` is a one-element tuple, `(x)` is `x`: that comma is code, not layout.
+            let one_tuple = matches!(top, Some((TokenKind::OpenParen, open, 0)) if tuple_position(&rest, open));
+            let after_block = top.is_some_and(|(kind, ..)| kind == TokenKind::OpenBrace)
+                && k > 0
+                && rest[k - 1].kind == TokenKind::CloseBrace;
+            if let Some(top) = enclosing.last_mut() {
+                top.2 += 1;
+            }
+            if (before_close && !one_tuple) || after_block {
                 continue;
             }
         }
@@ -148,6 +157,21 @@ fn normalise(text: &str) -> Result<String, String> {
         out.push(' ');
     }
     Ok(out)
+}
+
+/// Whether the `(` at `open` starts a tuple (expression, pattern or type) rather than the
+/// arguments of a call, a tuple struct or a macro: it does not follow a name, `>` (of a
+/// generic; `->` starts a type), `)`, `]` or `!`.
+fn tuple_position(tokens: &[Tok<'_>], open: usize) -> bool {
+    const KEYWORDS: [&str; 14] =
+        ["let", "return", "in", "match", "if", "while", "for", "break", "mut", "ref", "move", "else", "yield", "as"];
+    let Some(before) = open.checked_sub(1).map(|i| tokens[i]) else { return true };
+    match before.kind {
+        TokenKind::Ident | TokenKind::RawIdent => KEYWORDS.contains(&before.text),
+        TokenKind::CloseParen | TokenKind::CloseBracket | TokenKind::Bang => false,
+        TokenKind::Gt => open >= 2 && tokens[open - 2].kind == TokenKind::Minus,
+        _ => true,
+    }
 }
 
 /// A `use` item, the names of each `{…}` list sorted.
@@ -191,6 +215,68 @@ fn fn_line(text: &str, name: &str) -> Option<usize> {
     let tokens = tokens(text).ok()?;
     let at = tokens.windows(2).find(|w| w[0].text == "fn" && w[1].text == name)?;
     Some(1 + text[..at[1].offset].matches('\n').count())
+}
+
+/// What is wrong with the shape of the first `fn NAME` in `text`, read from its tokens: it must
+/// be `async`, take one parameter (the connection) and return something (a `Result`). Types are
+/// the compiler's to check; `None` when the shape is right or there is no such function.
+fn signature_problem(text: &str, name: &str) -> Option<&'static str> {
+    let tokens = tokens(text).ok()?;
+    let at = tokens.windows(2).position(|w| w[0].text == "fn" && w[1].text == name)?;
+    // `async` is among the qualifiers just before `fn` (`pub async fn`, `pub(crate) async fn`).
+    let qualifiers = tokens[..at].iter().rev().take_while(|t| {
+        matches!(t.text, "pub" | "crate" | "super" | "in" | "self" | "(" | ")" | "async" | "unsafe" | "const")
+    });
+    if !qualifiers.clone().any(|t| t.text == "async") {
+        return Some("is not `async`");
+    }
+    // Skip generics, then count the parameters at the top level of `( … )`.
+    let mut i = at + 2;
+    if tokens.get(i).is_some_and(|t| t.text == "<") {
+        let mut depth = 0usize;
+        while let Some(t) = tokens.get(i) {
+            match t.text {
+                "<" => depth += 1,
+                ">" => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+            if depth == 0 {
+                break;
+            }
+        }
+    }
+    if tokens.get(i).is_none_or(|t| t.text != "(") {
+        return None;
+    }
+    let (mut depth, mut commas, mut empty, mut trailing) = (0usize, 0usize, true, false);
+    i += 1;
+    while let Some(t) = tokens.get(i) {
+        let arrow = t.text == ">" && tokens[i - 1].text == "-";
+        match t.text {
+            _ if arrow => {}
+            "(" | "[" | "{" | "<" => depth += 1,
+            ")" if depth == 0 => break,
+            ")" | "]" | "}" | ">" => depth = depth.saturating_sub(1),
+            "," if depth == 0 => {
+                commas += 1;
+                trailing = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        empty = false;
+        trailing = false;
+        i += 1;
+    }
+    let params = if empty { 0 } else { commas + 1 - usize::from(trailing) };
+    if params != 1 {
+        return Some("does not take exactly one parameter (the connection)");
+    }
+    // `-` then `>` after the closing parenthesis.
+    let returns = tokens.get(i + 1).is_some_and(|t| t.text == "-") && tokens.get(i + 2).is_some_and(|t| t.text == ">");
+    (!returns).then_some("returns nothing (it must return a `Result`)")
 }
 
 impl Parser<'_> {
@@ -240,6 +326,19 @@ impl Parser<'_> {
                 "add `pub async fn up(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error>` (the connection of the application's database) after the header",
             );
         }
+        for name in ["up", "down"] {
+            let (Some(problem), Some(line)) = (signature_problem(text, name), fn_line(text, name)) else { continue };
+            let line_text = text.lines().nth(line - 1).unwrap_or("");
+            self.error(
+                Code::RustSignature,
+                format!("the Rust revision's `fn {name}` {problem}"),
+                Some(Span::whole_line(line, line_text)),
+                "declared here",
+                &format!(
+                    "write `pub async fn {name}(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error>` (the connection of the application's database; an error type that converts into a boxed error)"
+                ),
+            );
+        }
         let first_line = code_line.or(up).unwrap_or(1);
         let sections = Sections {
             up_seen: true,
@@ -280,6 +379,65 @@ async fn set(conn: &mut SqliteConnection, id: i64, first: &str, last: &str) -> R
     Ok(())
 }
 ";
+
+    #[test]
+    fn a_one_element_tuple_keeps_its_comma() {
+        let sum = |code: &str| rust_checksum(code).expect("lexes");
+        // Layout: rustfmt adds or removes these.
+        assert_eq!(
+            sum("fn f() { g(a, b,); h(x,); S(x,); m!(x,); v[0](x,); [1, 2,]; }"),
+            sum("fn f() { g(a, b); h(x); S(x); m!(x); v[0](x); [1, 2]; }")
+        );
+        assert_eq!(sum("fn f() -> (u8, u16,) { (1, 2,) }"), sum("fn f() -> (u8, u16) { (1, 2) }"));
+        // Code: a one-element tuple is not its element.
+        for (tuple, value) in [
+            ("fn f() { let t = (x,); }", "fn f() { let t = (x); }"),
+            ("fn f() -> (u8,) { (1,) }", "fn f() -> (u8) { (1) }"),
+            ("fn f() { let (a,) = g(); }", "fn f() { let (a) = g(); }"),
+            ("fn f() { h((x,)); }", "fn f() { h((x)); }"),
+            ("fn f() { return (x,); }", "fn f() { return (x); }"),
+        ] {
+            assert_ne!(sum(tuple), sum(value), "{tuple}");
+        }
+    }
+
+    #[test]
+    fn a_function_of_the_wrong_shape_is_named_with_its_line() {
+        let header = "// revision: r\n// revises:\n// message: m\n";
+        let problem = |code: &str| {
+            let text = format!("{header}{code}");
+            let diags = crate::parse_revision("m/r.rs", text.as_bytes()).err().unwrap_or_default();
+            diags
+                .iter()
+                .map(|d| (d.code, d.message.clone(), d.labels[0].span.as_ref().map(|s| s.line)))
+                .collect::<Vec<_>>()
+        };
+        let fine = [
+            "pub async fn up(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> { Ok(()) }",
+            "pub(crate) async fn up<D: Db>(db: &mut D,) -> Result<(), BoxError> { Ok(()) }",
+            "async fn up(db: &mut impl Db) -> R { f(|x: Box<dyn Fn(u8) -> u8>, y| x(y)) }",
+        ];
+        for code in fine {
+            assert!(problem(code).is_empty(), "{code}: {:?}", problem(code));
+        }
+        let wrong = [
+            ("pub fn up(conn: &mut C) -> Result<(), E> { Ok(()) }", "`fn up` is not `async`"),
+            ("pub async fn up() -> Result<(), E> { Ok(()) }", "`fn up` does not take exactly one parameter"),
+            ("pub async fn up(a: &mut C, b: u8) -> Result<(), E> { Ok(()) }", "does not take exactly one"),
+            ("pub async fn up(conn: &mut C) { }", "`fn up` returns nothing"),
+            (
+                "pub async fn up(c: &mut C) -> R { Ok(()) }\nfn down(c: &mut C) -> R { Ok(()) }",
+                "`fn down` is not `async`",
+            ),
+        ];
+        for (code, said) in wrong {
+            let found = problem(code);
+            assert_eq!(found.len(), 1, "{code}: {found:?}");
+            assert_eq!(found[0].0, Code::RustSignature, "{code}");
+            assert!(found[0].1.contains(said), "{code}: {}", found[0].1);
+            assert_eq!(found[0].2, Some(4 + code.matches('\n').count()), "{code}: the function's line");
+        }
+    }
 
     #[test]
     fn a_rust_revision_is_read_without_compiling() {

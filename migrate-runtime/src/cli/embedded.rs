@@ -20,6 +20,10 @@ impl RevisionSource for Migrations {
     fn origin(&self) -> String {
         format!("embedded from `{}` (checked when this binary was built)", self.dir())
     }
+
+    fn rust(&self) -> &'static [crate::rust::RustRevision] {
+        self.rust_revisions()
+    }
 }
 
 impl Migrations {

@@ -64,6 +64,11 @@ pub trait RevisionSource {
     fn app_command(&self) -> String {
         "myapp migrate".into()
     }
+    /// The Rust revisions compiled into this front door (`embed_migrations!` puts them in an
+    /// application; `cargo migrate` has none and refuses a graph that needs one).
+    fn rust(&self) -> &'static [crate::rust::RustRevision] {
+        &[]
+    }
 }
 
 /// One run of a database verb: the front door's settings and the global options.
@@ -103,6 +108,7 @@ impl Invocation<'_> {
     /// The engine's options for this front door: its table, its hint command.
     pub fn options(&self, lock_timeout: std::time::Duration, drift: crate::DriftPolicy) -> crate::tool::Options {
         crate::tool::Options::default()
+            .with_rust(self.revisions.rust())
             .with_table(self.table.clone())
             .with_lock_timeout(lock_timeout)
             .with_drift(drift)
