@@ -2,6 +2,9 @@
 //! real cargo — ours (`embed_migrations!`) and sqlx's (`sqlx::migrate!`) over the same SQL —
 //! each started as a fresh process per sample against an up-to-date database, interleaved. The
 //! migrate call is timed inside the process (printed by it); the whole process is timed outside.
+//! A third column is the floor: sqlx's application making one statement that reads its table
+//! instead of migrating — what no migrator can go under (on SQLite, the first statement of a
+//! connection parses the whole schema).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,25 +30,33 @@ async fn main() {
 const SQLX_MAIN: &str = r#"
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./sqlx_migrations");
 
+/// The migrate call, or with `MIGRATE_BENCH_FLOOR` set the least any migrator must do instead:
+/// one statement reading one value of its table on the pool's connection.
+macro_rules! call {
+    ($pool:expr) => {{
+        let start = std::time::Instant::now();
+        if std::env::var_os("MIGRATE_BENCH_FLOOR").is_some() {
+            sqlx::raw_sql("SELECT MAX(version) FROM _sqlx_migrations").execute(&$pool).await.expect("floor");
+        } else {
+            MIGRATOR.run(&$pool).await.expect("migrate");
+        }
+        start.elapsed().as_micros()
+    }};
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let us = if url.starts_with("postgres") {
         let pool = sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&url).await.expect("connect");
-        let start = std::time::Instant::now();
-        MIGRATOR.run(&pool).await.expect("migrate");
-        start.elapsed().as_micros()
+        call!(pool)
     } else if url.starts_with("mysql") {
         let pool = sqlx::mysql::MySqlPoolOptions::new().max_connections(2).connect(&url).await.expect("connect");
-        let start = std::time::Instant::now();
-        MIGRATOR.run(&pool).await.expect("migrate");
-        start.elapsed().as_micros()
+        call!(pool)
     } else {
         let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
         let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(2).connect_with(options.create_if_missing(true)).await.expect("connect");
-        let start = std::time::Instant::now();
-        MIGRATOR.run(&pool).await.expect("migrate");
-        start.elapsed().as_micros()
+        call!(pool)
     };
     println!("call_us={us} applied=?");
 }
@@ -81,8 +92,13 @@ fn build_app(dir: &Path, name: &str, dependencies: &str, main: &str) -> PathBuf 
 
 /// Runs `bin` once against `url`: the call's time as the process printed it, and the process's.
 fn sample(bin: &Path, url: &str) -> (Duration, Duration) {
+    sample_env(bin, url, &[])
+}
+
+/// [`sample`] with variables set.
+fn sample_env(bin: &Path, url: &str, env: &[(&str, &str)]) -> (Duration, Duration) {
     let start = Instant::now();
-    let out = Command::new(bin).env("DATABASE_URL", url).output().expect("run");
+    let out = Command::new(bin).env("DATABASE_URL", url).envs(env.iter().copied()).output().expect("run");
     let process = start.elapsed();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}: {text}{}", bin.display(), String::from_utf8_lossy(&out.stderr));
@@ -158,7 +174,7 @@ pub async fn run(n: usize, runs: usize) {
     let apps = Apps::build(n);
     let (ours, theirs) = (apps.ours.clone(), apps.theirs.clone());
     println!(
-        "| database | ours: migrate call | sqlx: migrate call | call ours / sqlx | ours: whole process | sqlx: whole process | process ours / sqlx |\n|---|---:|---:|---:|---:|---:|---:|"
+        "| database | ours: migrate call | sqlx: migrate call | call ours / sqlx | floor: one statement | floor / sqlx | ours: whole process | sqlx: whole process | process ours / sqlx |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     let (ours_dbs, sqlx_dbs) = (fresh_databases().await, fresh_databases().await);
     let mut cases = Vec::new();
@@ -174,7 +190,11 @@ pub async fn run(n: usize, runs: usize) {
         sample(&ours, o.url); // apply everything once
         sample(&theirs, t.url);
         let (mut oc, mut op, mut tc, mut tp) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut floor = Vec::new();
         for i in 0..runs {
+            // The floor: sqlx's application on its up-to-date database, one statement instead
+            // of the migrator (a fresh process too), between the two.
+            floor.push(sample_env(&theirs, t.url, &[("MIGRATE_BENCH_FLOOR", "1")]).0);
             let mut ours_once = || {
                 let (c, p) = sample(&ours, o.url);
                 oc.push(c);
@@ -194,11 +214,14 @@ pub async fn run(n: usize, runs: usize) {
             }
         }
         let (oc, op, tc, tp) = (Stats::of(oc), Stats::of(op), Stats::of(tc), Stats::of(tp));
+        let floor = Stats::of(floor);
         println!(
-            "| {name} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            "| {name} | {} | {} | {:.2} | {} | {:.2} | {} | {} | {:.2} |",
             cell(&oc),
             cell(&tc),
             oc.median_ms() / tc.median_ms(),
+            cell(&floor),
+            floor.median_ms() / tc.median_ms(),
             cell(&op),
             cell(&tp),
             op.median_ms() / tp.median_ms()
