@@ -120,6 +120,7 @@ fn fk(
         on_update: actions.1.to_owned(),
         deferrable: deferrable.map(str::to_owned),
         referenced_schema: None,
+        match_full: false,
     }
 }
 
@@ -159,8 +160,14 @@ async fn postgres_every_field() {
     assert_eq!(users.column("feeling").map(|c| c.data_type.as_str()), Some("mood"));
     assert_eq!(users.column("tags").map(|c| c.data_type.as_str()), Some("text[]"));
     assert_eq!(users.comment.as_deref(), Some("people"));
-    assert_eq!(users.primary_key, Some(Key { name: some("users_pkey"), columns: strings(&["id"]) }));
-    assert_eq!(users.uniques, [Key { name: some("users_email_key"), columns: strings(&["email"]) }]);
+    assert_eq!(
+        users.primary_key,
+        Some(Key { name: some("users_pkey"), columns: strings(&["id"]), nulls_not_distinct: false })
+    );
+    assert_eq!(
+        users.uniques,
+        [Key { name: some("users_email_key"), columns: strings(&["email"]), nulls_not_distinct: false }]
+    );
     assert_eq!(
         users.indexes,
         [
@@ -177,8 +184,18 @@ async fn postgres_every_field() {
         (total.default.as_deref(), orders.column("quantity").and_then(|c| c.default.as_deref())),
         (None, Some("1"))
     );
-    assert_eq!(orders.primary_key, Some(Key { name: some("orders_pkey"), columns: strings(&["id", "line"]) }));
-    assert_eq!(orders.uniques, [Key { name: some("orders_user_id_note_key"), columns: strings(&["user_id", "note"]) }]);
+    assert_eq!(
+        orders.primary_key,
+        Some(Key { name: some("orders_pkey"), columns: strings(&["id", "line"]), nulls_not_distinct: false })
+    );
+    assert_eq!(
+        orders.uniques,
+        [Key {
+            name: some("orders_user_id_note_key"),
+            columns: strings(&["user_id", "note"]),
+            nulls_not_distinct: false
+        }]
+    );
     assert_eq!(
         orders.foreign_keys,
         [
@@ -195,7 +212,7 @@ async fn postgres_every_field() {
     );
     assert_eq!(
         orders.checks,
-        [Check { name: some("orders_price_check"), expression: "(price > (0)::numeric)".into() }]
+        [Check { name: some("orders_price_check"), expression: "(price > (0)::numeric)".into(), no_inherit: false }]
     );
     assert_eq!(
         orders.indexes,
@@ -264,7 +281,10 @@ async fn mysql_every_field() {
         Some("ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"),
         "the comment is a field of its own"
     );
-    assert_eq!(users.primary_key, Some(Key { name: some("PRIMARY"), columns: strings(&["id"]) }));
+    assert_eq!(
+        users.primary_key,
+        Some(Key { name: some("PRIMARY"), columns: strings(&["id"]), nulls_not_distinct: false })
+    );
     assert!(users.uniques.is_empty());
     assert_eq!(
         users.indexes,
@@ -279,12 +299,15 @@ async fn mysql_every_field() {
     assert_eq!(
         users.checks,
         [
-            Check { name: some("age"), expression: "`age` >= 0".into() },
-            Check { name: some("settings"), expression: "json_valid(`settings`)".into() },
+            Check { name: some("age"), expression: "`age` >= 0".into(), no_inherit: false },
+            Check { name: some("settings"), expression: "json_valid(`settings`)".into(), no_inherit: false },
         ]
     );
     let orders = table(&schema, "orders");
-    assert_eq!(orders.primary_key, Some(Key { name: some("PRIMARY"), columns: strings(&["user_id", "line"]) }));
+    assert_eq!(
+        orders.primary_key,
+        Some(Key { name: some("PRIMARY"), columns: strings(&["user_id", "line"]), nulls_not_distinct: false })
+    );
     assert_eq!(orders.column("quantity").and_then(|c| c.default.as_deref()), Some("1"));
     assert_eq!(
         orders.column("total").and_then(|c| c.generated.clone()),
@@ -298,7 +321,10 @@ async fn mysql_every_field() {
         orders.foreign_keys,
         [fk(Some("orders_users"), &["user_id"], "users", &["id"], ("CASCADE", "RESTRICT"), None)]
     );
-    assert_eq!(orders.checks, [Check { name: some("orders_price"), expression: "`price` > 0".into() }]);
+    assert_eq!(
+        orders.checks,
+        [Check { name: some("orders_price"), expression: "`price` > 0".into(), no_inherit: false }]
+    );
     assert_eq!(
         schema.views,
         [View {
@@ -338,16 +364,16 @@ async fn sqlite_every_field() {
         Some(("VARCHAR(20)", Some("'anon'")))
     );
     assert_eq!(users.column("CHECK").and_then(|c| c.default.as_deref()), Some("'CHECK (no)'"));
-    assert_eq!(users.primary_key, Some(Key { name: None, columns: strings(&["id"]) }));
+    assert_eq!(users.primary_key, Some(Key { name: None, columns: strings(&["id"]), nulls_not_distinct: false }));
     assert_eq!(
         users.uniques,
         [
-            Key { name: None, columns: strings(&["name"]) },
-            Key { name: some("users_email"), columns: strings(&["email"]) }
+            Key { name: None, columns: strings(&["name"]), nulls_not_distinct: false },
+            Key { name: some("users_email"), columns: strings(&["email"]), nulls_not_distinct: false }
         ]
     );
     // The CHECK inside a quoted name, a comment and a string literal are not CHECKs.
-    assert_eq!(users.checks, [Check { name: None, expression: "\"check (x)\" > 0".into() }]);
+    assert_eq!(users.checks, [Check { name: None, expression: "\"check (x)\" > 0".into(), no_inherit: false }]);
     assert_eq!(
         users.indexes,
         [Index {
@@ -357,7 +383,10 @@ async fn sqlite_every_field() {
     );
     assert!(users.create_sql.as_deref().is_some_and(|s| s.starts_with("CREATE TABLE users (")));
     let orders = table(&schema, "orders");
-    assert_eq!(orders.primary_key, Some(Key { name: some("orders_pk"), columns: strings(&["user_id", "line"]) }));
+    assert_eq!(
+        orders.primary_key,
+        Some(Key { name: some("orders_pk"), columns: strings(&["user_id", "line"]), nulls_not_distinct: false })
+    );
     assert_eq!(
         orders.column("total").and_then(|c| c.generated.clone()),
         Some(Generated { expression: "price * (quantity + 0)".into(), stored: true })
@@ -382,7 +411,10 @@ async fn sqlite_every_field() {
             ),
         ]
     );
-    assert_eq!(orders.checks, [Check { name: some("positive"), expression: "price > 0 AND (quantity >= 1)".into() }]);
+    assert_eq!(
+        orders.checks,
+        [Check { name: some("positive"), expression: "price > 0 AND (quantity >= 1)".into(), no_inherit: false }]
+    );
     assert_eq!(
         orders.indexes,
         [Index {

@@ -104,7 +104,7 @@ fn foreign_key_line(table: &str, fk: &ForeignKey) -> String {
             None => fk.referenced_table.clone(),
         },
         cols(&fk.referenced_columns)
-    )
+    ) + if fk.match_full { " match full" } else { "" }
 }
 
 fn primary_key_line(table: &str, change: (Option<&Key>, Option<&Key>)) -> String {
@@ -167,7 +167,9 @@ fn table_changes(t: &TableDiff<'_>, out: &mut Vec<Change>) {
         out.push(safe(format!("dropped unique constraint {} on {name}", name_of(k.name.as_ref()))));
     }
     for k in &t.uniques_added {
-        let line = format!("added unique constraint {} on {name} ({})", name_of(k.name.as_ref()), cols(&k.columns));
+        let nulls = if k.nulls_not_distinct { " nulls not distinct" } else { "" };
+        let line =
+            format!("added unique constraint {} on {name} ({}){nulls}", name_of(k.name.as_ref()), cols(&k.columns));
         out.push(safe(line));
     }
     for fk in &t.foreign_keys_dropped {
@@ -178,7 +180,8 @@ fn table_changes(t: &TableDiff<'_>, out: &mut Vec<Change>) {
         out.push(safe(format!("dropped check constraint {} on {name}", name_of(c.name.as_ref()))));
     }
     for c in &t.checks_added {
-        out.push(safe(format!("added check constraint {} on {name}", name_of(c.name.as_ref()))));
+        let inherit = if c.no_inherit { " no inherit" } else { "" };
+        out.push(safe(format!("added check constraint {} on {name}{inherit}", name_of(c.name.as_ref()))));
     }
     // MySQL gives a foreign key an index of its name when it has none: that index comes and
     // goes with its foreign key, which is the line that says so.

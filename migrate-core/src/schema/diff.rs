@@ -224,6 +224,7 @@ fn same_foreign_key(a: &ForeignKey, b: &ForeignKey) -> bool {
         && a.on_delete.eq_ignore_ascii_case(&b.on_delete)
         && a.on_update.eq_ignore_ascii_case(&b.on_update)
         && a.deferrable == b.deferrable
+        && a.match_full == b.match_full
 }
 
 /// Pairs old and new constraints: same structure and name first, then same structure. Returns
@@ -286,8 +287,8 @@ fn diff_table<'a>(from: &'a Table, to: &'a Table, renames: &Renames) -> TableDif
     let (_, uniques_added, uniques_dropped) = pair_constraints(
         &from.uniques,
         &to.uniques,
-        |k| map.columns(&k.columns),
-        |m, n| *m == n.columns,
+        |k| (map.columns(&k.columns), k.nulls_not_distinct),
+        |m, n| m.0 == n.columns && m.1 == n.nulls_not_distinct,
         |k| k.name.as_ref(),
     );
     let (foreign_keys_kept, foreign_keys_added, foreign_keys_dropped) = pair_constraints(
@@ -300,8 +301,8 @@ fn diff_table<'a>(from: &'a Table, to: &'a Table, renames: &Renames) -> TableDif
     let (_, checks_added, checks_dropped) = pair_constraints(
         &from.checks,
         &to.checks,
-        |c| map.expression(&c.expression, &columns),
-        |m, n| *m == n.expression,
+        |c| (map.expression(&c.expression, &columns), c.no_inherit),
+        |m, n| m.0 == n.expression && m.1 == n.no_inherit,
         |c| c.name.as_ref(),
     );
     let (indexes_added, indexes_dropped) = diff_indexes(from, to, &map, &columns);
@@ -340,6 +341,7 @@ fn diff_indexes<'a>(
             && old.parts.iter().map(|p| expr(p)).eq(new.parts.iter().cloned())
             && old.include.iter().map(|p| expr(p)).eq(new.include.iter().cloned())
             && old.predicate.as_deref().map(expr) == new.predicate
+            && old.nulls_not_distinct == new.nulls_not_distinct
     };
     let mut added = Vec::new();
     let mut dropped = Vec::new();

@@ -96,6 +96,9 @@ pub struct Key {
     pub name: Option<String>,
     /// Its columns, in key order.
     pub columns: Vec<String>,
+    /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15+): two NULLs count as equal. Always `false`
+    /// for a primary key and on the other servers.
+    pub nulls_not_distinct: bool,
 }
 
 /// A foreign key.
@@ -119,6 +122,9 @@ pub struct ForeignKey {
     /// `DEFERRABLE INITIALLY DEFERRED` / `DEFERRABLE INITIALLY IMMEDIATE` (PostgreSQL, SQLite),
     /// `None` when not deferrable.
     pub deferrable: Option<String>,
+    /// `MATCH FULL` (PostgreSQL): a row whose key columns are partly NULL is refused. `false`
+    /// for the default `MATCH SIMPLE` and on the other servers (which parse and ignore it).
+    pub match_full: bool,
 }
 
 /// A CHECK constraint.
@@ -128,6 +134,8 @@ pub struct Check {
     pub name: Option<String>,
     /// The expression inside `CHECK (…)`, as the server prints it.
     pub expression: String,
+    /// `NO INHERIT` (PostgreSQL): the constraint does not apply to child tables.
+    pub no_inherit: bool,
 }
 
 /// An index.
@@ -147,6 +155,8 @@ pub struct Index {
     pub method: Option<String>,
     /// PostgreSQL `INCLUDE` columns.
     pub include: Vec<String>,
+    /// A unique index's `NULLS NOT DISTINCT` (PostgreSQL 15+).
+    pub nulls_not_distinct: bool,
     /// The stored `CREATE INDEX` text (SQLite only), re-run verbatim to re-create it.
     pub create_sql: Option<String>,
 }

@@ -17,8 +17,11 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
 }
 
 fn with_pk(mut t: Table, cols: &[&str]) -> Table {
-    t.primary_key =
-        Some(Key { name: Some(format!("{}_pkey", t.name)), columns: cols.iter().map(|c| c.to_string()).collect() });
+    t.primary_key = Some(Key {
+        name: Some(format!("{}_pkey", t.name)),
+        columns: cols.iter().map(|c| c.to_string()).collect(),
+        ..Key::default()
+    });
     t
 }
 
@@ -32,6 +35,7 @@ fn fk(name: &str, cols: &[&str], rt: &str, rcols: &[&str], on_delete: &str) -> F
         on_update: "NO ACTION".into(),
         deferrable: None,
         referenced_schema: None,
+        match_full: false,
     }
 }
 
@@ -91,11 +95,15 @@ fn change_lines_of_columns() {
 #[test]
 fn change_lines_of_tables_constraints_indexes_views_enums() {
     let mut from_orders = table("orders", vec![col("id", "integer"), col("user_id", "integer")]);
-    from_orders.checks.push(Check { name: Some("c1".into()), expression: "(id > 0)".into() });
+    from_orders.checks.push(Check { name: Some("c1".into()), expression: "(id > 0)".into(), no_inherit: false });
     let mut to_orders = with_pk(from_orders.clone(), &["id"]);
     to_orders.checks.clear();
     to_orders.foreign_keys.push(fk("orders_user_fk", &["user_id"], "users", &["id"], "CASCADE"));
-    to_orders.uniques.push(Key { name: Some("orders_u".into()), columns: vec!["user_id".into(), "id".into()] });
+    to_orders.uniques.push(Key {
+        name: Some("orders_u".into()),
+        columns: vec!["user_id".into(), "id".into()],
+        ..Key::default()
+    });
     to_orders.indexes.push(Index { name: "orders_i".into(), parts: vec!["user_id".into()], ..Index::default() });
     to_orders.comment = Some("orders".into());
     let mut from = schema(vec![from_orders, users(), table("old", vec![col("a", "text")])]);
@@ -347,7 +355,11 @@ fn postgres_renders_tables_identity_indexes_enums_comments() {
     t.columns[1].default = Some("'x'::character varying".into());
     t.columns[1].comment = Some("it's".into());
     t = with_pk(t, &["id"]);
-    t.checks.push(Check { name: Some("items_title_check".into()), expression: "(title <> '')".into() });
+    t.checks.push(Check {
+        name: Some("items_title_check".into()),
+        expression: "(title <> '')".into(),
+        no_inherit: false,
+    });
     t.indexes.push(Index {
         name: "items_lower".into(),
         parts: vec!["lower((title)::text)".into(), "id DESC".into()],
@@ -371,6 +383,45 @@ fn postgres_renders_tables_identity_indexes_enums_comments() {
         "DROP TABLE \"items\";\nDROP TYPE \"mood\";\n"
             .replace("DROP TABLE", "-- data loss: dropped table items\nDROP TABLE")
     );
+}
+
+#[test]
+fn postgres_constraint_modifiers_are_compared_and_written() {
+    let mut plain = users();
+    plain.uniques.push(Key { name: Some("users_name_key".into()), columns: vec!["name".into()], ..Key::default() });
+    plain.foreign_keys.push(fk("users_self_fk", &["id"], "users", &["id"], "NO ACTION"));
+    plain.checks.push(Check { name: Some("users_id_check".into()), expression: "(id > 0)".into(), no_inherit: false });
+    plain.indexes.push(Index {
+        name: "users_name".into(),
+        unique: true,
+        parts: vec!["name".into()],
+        ..Index::default()
+    });
+    let mut modified = plain.clone();
+    modified.uniques[0].nulls_not_distinct = true;
+    modified.foreign_keys[0].match_full = true;
+    modified.checks[0].no_inherit = true;
+    modified.indexes[0].nulls_not_distinct = true;
+    let g =
+        gen_ok(Dialect::Postgres, &schema(vec![plain.clone()]), &schema(vec![modified]), &AutogenOptions::default());
+    for line in [
+        "added unique constraint users_name_key on users (name) nulls not distinct",
+        "added foreign key users_self_fk on users (id) -> users (id) match full",
+        "added check constraint users_id_check on users no inherit",
+        "added index users_name on users",
+    ] {
+        assert!(g.changes.iter().any(|c| c == line), "{line} in {:?}", g.changes);
+    }
+    for sql in [
+        "ADD CONSTRAINT \"users_name_key\" UNIQUE NULLS NOT DISTINCT (\"name\")",
+        "REFERENCES \"users\" (\"id\") MATCH FULL ON DELETE NO ACTION",
+        "ADD CONSTRAINT \"users_id_check\" CHECK ((id > 0)) NO INHERIT",
+        "CREATE UNIQUE INDEX \"users_name\" ON \"users\" (\"name\") NULLS NOT DISTINCT",
+    ] {
+        pos(&g.up, sql);
+    }
+    assert!(!g.down.contains("NULLS NOT DISTINCT") && !g.down.contains("MATCH FULL") && !g.down.contains("NO INHERIT"));
+    assert!(gen_ok(Dialect::Postgres, &schema(vec![plain.clone()]), &schema(vec![plain]), &allow()).changes.is_empty());
 }
 
 #[test]

@@ -149,7 +149,7 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
             part.push_str(" DESC");
         }
         if name == "PRIMARY" {
-            table.primary_key.get_or_insert_with(|| Key { name: Some(name), columns: Vec::new() }).columns.push(part);
+            table.primary_key.get_or_insert_with(|| Key { name: Some(name), ..Key::default() }).columns.push(part);
             continue;
         }
         if let Some(index) = table.indexes.iter_mut().find(|i| i.name == name) {
@@ -215,7 +215,7 @@ async fn read_checks(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> R
     };
     for row in query(conn, "checks", sql).await? {
         let Some(table) = tables.get_mut(&text(&row, 0)) else { continue };
-        table.checks.push(Check { name: Some(text(&row, 1)), expression: text(&row, 2) });
+        table.checks.push(Check { name: Some(text(&row, 1)), expression: text(&row, 2), no_inherit: false });
     }
     Ok(())
 }
@@ -344,7 +344,7 @@ mod tests {
         let table = Table {
             name: "p".into(),
             columns: vec![Column { name: "id".into(), ..Column::default() }],
-            primary_key: Some(Key { name: Some("PRIMARY".into()), columns: vec!["id".into()] }),
+            primary_key: Some(Key { name: Some("PRIMARY".into()), columns: vec!["id".into()], ..Key::default() }),
             ..Table::default()
         };
         let why = unexplained(&table, shown).unwrap_or_default();

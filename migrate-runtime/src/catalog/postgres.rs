@@ -121,7 +121,7 @@ async fn read_constraints(
     let sql = format!(
         "SELECT c.relname, co.conname, co.contype::text, {}, r.relname, {}, co.confdeltype::text, co.confupdtype::text, \
          co.condeferrable::text, co.condeferred::text, pg_get_expr(co.conbin, co.conrelid), pg_get_constraintdef(co.oid), \
-         CASE WHEN rn.nspname <> current_schema() THEN rn.nspname END \
+         CASE WHEN rn.nspname <> current_schema() THEN rn.nspname END, co.confmatchtype::text, co.connoinherit::text \
          FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid {IN_SCHEMA} \
          LEFT JOIN pg_class r ON r.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace",
         cols("conkey", "conrelid"),
@@ -131,8 +131,13 @@ async fn read_constraints(
         let Some(table) = tables.get_mut(&text(&row, 0)) else { continue };
         let name = Some(text(&row, 1));
         match text(&row, 2).as_str() {
-            "p" => table.primary_key = Some(Key { name, columns: list(&row, 3) }),
-            "u" => table.uniques.push(Key { name, columns: list(&row, 3) }),
+            "p" => table.primary_key = Some(Key { name, columns: list(&row, 3), nulls_not_distinct: false }),
+            // PostgreSQL 15+ prints `UNIQUE NULLS NOT DISTINCT (…)` (no catalog column before 15).
+            "u" => table.uniques.push(Key {
+                name,
+                columns: list(&row, 3),
+                nulls_not_distinct: text(&row, 11).starts_with("UNIQUE NULLS NOT DISTINCT"),
+            }),
             "f" => table.foreign_keys.push(ForeignKey {
                 name,
                 columns: list(&row, 3),
@@ -146,8 +151,9 @@ async fn read_constraints(
                     (true, true) => Some("DEFERRABLE INITIALLY DEFERRED".to_owned()),
                     (true, false) => Some("DEFERRABLE INITIALLY IMMEDIATE".to_owned()),
                 },
+                match_full: text(&row, 13) == "f",
             }),
-            "c" => table.checks.push(Check { name, expression: text(&row, 10) }),
+            "c" => table.checks.push(Check { name, expression: text(&row, 10), no_inherit: flag(&row, 14) }),
             // An exclusion constraint (or a newer kind): reported, not modelled.
             _ => unmanaged.push(Unmanaged {
                 kind: "constraint".to_owned(),
@@ -177,7 +183,8 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
     // names the referenced table's index: it does not own it).
     let owned = "EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))";
     let sql = format!(
-        "SELECT c.relname, i.relname, x.indisunique::text, pg_get_expr(x.indpred, x.indrelid), am.amname, x.indexrelid::text \
+        "SELECT c.relname, i.relname, x.indisunique::text, pg_get_expr(x.indpred, x.indrelid), am.amname, x.indexrelid::text, \
+         pg_get_indexdef(x.indexrelid) \
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid {IN_SCHEMA} \
          JOIN pg_am am ON am.oid = i.relam WHERE NOT {owned}"
     );
@@ -209,10 +216,19 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
             predicate: opt(&row, 3),
             method: opt(&row, 4).filter(|m| m != "btree"),
             include,
+            // PostgreSQL 15+ prints it after the key parts and INCLUDE, before WITH and WHERE.
+            nulls_not_distinct: flag(&row, 2) && nulls_not_distinct(&text(&row, 6)),
             create_sql: None,
         });
     }
     Ok(())
+}
+
+/// Whether an index definition as `pg_get_indexdef` prints it says `NULLS NOT DISTINCT` after
+/// its column lists (not inside a predicate's string literal).
+fn nulls_not_distinct(definition: &str) -> bool {
+    let before_where = definition.split(" WHERE ").next().unwrap_or(definition);
+    before_where.contains(") NULLS NOT DISTINCT")
 }
 
 /// One key part: the column or expression, then a non-default operator class, then the order

@@ -47,7 +47,11 @@ pub(super) async fn read(conn: &mut Conn, ours: Ours<'_>) -> Result<Schema, Migr
             table.checks = t
                 .checks
                 .iter()
-                .map(|(name, expression)| Check { name: name.clone(), expression: expression.clone() })
+                .map(|(name, expression)| Check {
+                    name: name.clone(),
+                    expression: expression.clone(),
+                    no_inherit: false,
+                })
                 .collect();
         }
     }
@@ -113,7 +117,11 @@ async fn read_columns(
         let Some(table) = tables.get_mut(&name) else { continue };
         columns.sort();
         let pk_name = texts.get(&name).and_then(|t| t.primary_key_name.clone());
-        table.primary_key = Some(Key { name: pk_name, columns: columns.into_iter().map(|(_, c)| c).collect() });
+        table.primary_key = Some(Key {
+            name: pk_name,
+            columns: columns.into_iter().map(|(_, c)| c).collect(),
+            nulls_not_distinct: false,
+        });
     }
     Ok(())
 }
@@ -149,7 +157,7 @@ async fn read_indexes(
             "u" => {
                 let columns: Vec<String> = rows.iter().map(|r| text(r, 2)).collect();
                 let named = texts.get(&table.name).and_then(|t| t.uniques.iter().find(|(_, c)| same(c, &columns)));
-                table.uniques.push(Key { name: named.map(|(n, _)| n.clone()), columns });
+                table.uniques.push(Key { name: named.map(|(n, _)| n.clone()), columns, nulls_not_distinct: false });
             }
             "c" => {
                 let create_sql = opt(&row, 5);

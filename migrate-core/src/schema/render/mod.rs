@@ -78,6 +78,9 @@ pub(crate) fn foreign_key_clause(dialect: Dialect, fk: &ForeignKey) -> String {
         },
         quote_list(dialect, &fk.referenced_columns)
     ));
+    if fk.match_full {
+        out.push_str(" MATCH FULL");
+    }
     for (what, action) in [("DELETE", &fk.on_delete), ("UPDATE", &fk.on_update)] {
         if !action.trim().is_empty() {
             out.push_str(&format!(" ON {what} {}", action.trim()));

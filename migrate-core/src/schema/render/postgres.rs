@@ -5,7 +5,7 @@
 //! cannot alter it); an enum losing or reordering values is re-created under its name.
 
 use super::super::diff::{Aspect, ColumnDiff, effective_default};
-use super::super::model::{Column, Index, Table};
+use super::super::model::{Check, Column, Index, Key, Table};
 use super::super::plan::Op;
 use super::super::text::{literal, quote, quote_list, view_query};
 use super::{constraint_name, foreign_key_clause, index_parts};
@@ -47,18 +47,8 @@ pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
             constraint_name(D, key.name.as_deref()),
             quote_list(D, &key.columns)
         )],
-        Op::AddUnique { table, key } => vec![format!(
-            "ALTER TABLE {} ADD {}UNIQUE ({})",
-            q(table),
-            constraint_name(D, key.name.as_deref()),
-            quote_list(D, &key.columns)
-        )],
-        Op::AddCheck { table, check } => vec![format!(
-            "ALTER TABLE {} ADD {}CHECK ({})",
-            q(table),
-            constraint_name(D, check.name.as_deref()),
-            check.expression
-        )],
+        Op::AddUnique { table, key } => vec![format!("ALTER TABLE {} ADD {}", q(table), unique(key))],
+        Op::AddCheck { table, check } => vec![format!("ALTER TABLE {} ADD {}", q(table), check_clause(check))],
         Op::CreateEnum(e) => vec![create_enum(&e.name, &e.values)],
         Op::AddEnumValue { name, value, after, before } => {
             let position = match (after, before) {
@@ -123,6 +113,18 @@ fn convert_to_enum(table: &str, column: &Column, has_default: bool) -> Vec<Strin
     out
 }
 
+/// `[CONSTRAINT name] UNIQUE [NULLS NOT DISTINCT] (…)`.
+fn unique(key: &Key) -> String {
+    let nulls = if key.nulls_not_distinct { "NULLS NOT DISTINCT " } else { "" };
+    format!("{}UNIQUE {nulls}({})", constraint_name(D, key.name.as_deref()), quote_list(D, &key.columns))
+}
+
+/// `[CONSTRAINT name] CHECK (…) [NO INHERIT]`.
+fn check_clause(check: &Check) -> String {
+    let inherit = if check.no_inherit { " NO INHERIT" } else { "" };
+    format!("{}CHECK ({}){inherit}", constraint_name(D, check.name.as_deref()), check.expression)
+}
+
 fn drop_constraint(table: &str, name: Option<&str>) -> Vec<String> {
     name.map(|n| format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(n))).into_iter().collect()
 }
@@ -136,6 +138,9 @@ fn create_index(table: &str, index: &Index) -> String {
     out.push_str(&format!(" ({})", index_parts(D, &index.parts)));
     if !index.include.is_empty() {
         out.push_str(&format!(" INCLUDE ({})", index_parts(D, &index.include)));
+    }
+    if index.nulls_not_distinct {
+        out.push_str(" NULLS NOT DISTINCT");
     }
     if let Some(predicate) = &index.predicate {
         out.push_str(&format!(" WHERE {predicate}"));
@@ -207,12 +212,8 @@ fn create_table(t: &Table) -> String {
     if let Some(pk) = &t.primary_key {
         items.push(format!("{}PRIMARY KEY ({})", constraint_name(D, pk.name.as_deref()), quote_list(D, &pk.columns)));
     }
-    for k in &t.uniques {
-        items.push(format!("{}UNIQUE ({})", constraint_name(D, k.name.as_deref()), quote_list(D, &k.columns)));
-    }
-    for c in &t.checks {
-        items.push(format!("{}CHECK ({})", constraint_name(D, c.name.as_deref()), c.expression));
-    }
+    items.extend(t.uniques.iter().map(unique));
+    items.extend(t.checks.iter().map(check_clause));
     format!("CREATE TABLE {} (\n  {}\n)", q(&t.name), items.join(",\n  "))
 }
 
