@@ -162,11 +162,16 @@ async fn postgres_every_field() {
     assert_eq!(users.comment.as_deref(), Some("people"));
     assert_eq!(
         users.primary_key,
-        Some(Key { name: some("users_pkey"), columns: strings(&["id"]), nulls_not_distinct: false })
+        Some(Key { name: some("users_pkey"), columns: strings(&["id"]), nulls_not_distinct: false, deferrable: None })
     );
     assert_eq!(
         users.uniques,
-        [Key { name: some("users_email_key"), columns: strings(&["email"]), nulls_not_distinct: false }]
+        [Key {
+            name: some("users_email_key"),
+            columns: strings(&["email"]),
+            nulls_not_distinct: false,
+            deferrable: None
+        }]
     );
     assert_eq!(
         users.indexes,
@@ -186,14 +191,20 @@ async fn postgres_every_field() {
     );
     assert_eq!(
         orders.primary_key,
-        Some(Key { name: some("orders_pkey"), columns: strings(&["id", "line"]), nulls_not_distinct: false })
+        Some(Key {
+            name: some("orders_pkey"),
+            columns: strings(&["id", "line"]),
+            nulls_not_distinct: false,
+            deferrable: None
+        })
     );
     assert_eq!(
         orders.uniques,
         [Key {
             name: some("orders_user_id_note_key"),
             columns: strings(&["user_id", "note"]),
-            nulls_not_distinct: false
+            nulls_not_distinct: false,
+            deferrable: None
         }]
     );
     assert_eq!(
@@ -283,7 +294,7 @@ async fn mysql_every_field() {
     );
     assert_eq!(
         users.primary_key,
-        Some(Key { name: some("PRIMARY"), columns: strings(&["id"]), nulls_not_distinct: false })
+        Some(Key { name: some("PRIMARY"), columns: strings(&["id"]), nulls_not_distinct: false, deferrable: None })
     );
     assert!(users.uniques.is_empty());
     assert_eq!(
@@ -306,7 +317,12 @@ async fn mysql_every_field() {
     let orders = table(&schema, "orders");
     assert_eq!(
         orders.primary_key,
-        Some(Key { name: some("PRIMARY"), columns: strings(&["user_id", "line"]), nulls_not_distinct: false })
+        Some(Key {
+            name: some("PRIMARY"),
+            columns: strings(&["user_id", "line"]),
+            nulls_not_distinct: false,
+            deferrable: None
+        })
     );
     assert_eq!(orders.column("quantity").and_then(|c| c.default.as_deref()), Some("1"));
     assert_eq!(
@@ -364,12 +380,20 @@ async fn sqlite_every_field() {
         Some(("VARCHAR(20)", Some("'anon'")))
     );
     assert_eq!(users.column("CHECK").and_then(|c| c.default.as_deref()), Some("'CHECK (no)'"));
-    assert_eq!(users.primary_key, Some(Key { name: None, columns: strings(&["id"]), nulls_not_distinct: false }));
+    assert_eq!(
+        users.primary_key,
+        Some(Key { name: None, columns: strings(&["id"]), nulls_not_distinct: false, deferrable: None })
+    );
     assert_eq!(
         users.uniques,
         [
-            Key { name: None, columns: strings(&["name"]), nulls_not_distinct: false },
-            Key { name: some("users_email"), columns: strings(&["email"]), nulls_not_distinct: false }
+            Key { name: None, columns: strings(&["name"]), nulls_not_distinct: false, deferrable: None },
+            Key {
+                name: some("users_email"),
+                columns: strings(&["email"]),
+                nulls_not_distinct: false,
+                deferrable: None
+            }
         ]
     );
     // The CHECK inside a quoted name, a comment and a string literal are not CHECKs.
@@ -385,7 +409,12 @@ async fn sqlite_every_field() {
     let orders = table(&schema, "orders");
     assert_eq!(
         orders.primary_key,
-        Some(Key { name: some("orders_pk"), columns: strings(&["user_id", "line"]), nulls_not_distinct: false })
+        Some(Key {
+            name: some("orders_pk"),
+            columns: strings(&["user_id", "line"]),
+            nulls_not_distinct: false,
+            deferrable: None
+        })
     );
     assert_eq!(
         orders.column("total").and_then(|c| c.generated.clone()),

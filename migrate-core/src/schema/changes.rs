@@ -168,8 +168,9 @@ fn table_changes(t: &TableDiff<'_>, out: &mut Vec<Change>) {
     }
     for k in &t.uniques_added {
         let nulls = if k.nulls_not_distinct { " nulls not distinct" } else { "" };
-        let line =
-            format!("added unique constraint {} on {name} ({}){nulls}", name_of(k.name.as_ref()), cols(&k.columns));
+        let deferrable = k.deferrable.as_deref().map(|d| format!(" {}", d.to_ascii_lowercase())).unwrap_or_default();
+        let (key, columns) = (name_of(k.name.as_ref()), cols(&k.columns));
+        let line = format!("added unique constraint {key} on {name} ({columns}){nulls}{deferrable}");
         out.push(safe(line));
     }
     for fk in &t.foreign_keys_dropped {

@@ -281,14 +281,14 @@ fn diff_table<'a>(from: &'a Table, to: &'a Table, renames: &Renames) -> TableDif
             (!aspects.is_empty()).then_some(ColumnDiff { from: a, to: b, aspects })
         })
         .collect();
-    let old_pk = from.primary_key.as_ref().map(|k| map.columns(&k.columns));
-    let primary_key = (old_pk.as_ref() != to.primary_key.as_ref().map(|k| &k.columns))
+    let old_pk = from.primary_key.as_ref().map(|k| (map.columns(&k.columns), &k.deferrable));
+    let primary_key = (old_pk != to.primary_key.as_ref().map(|k| (k.columns.clone(), &k.deferrable)))
         .then_some((from.primary_key.as_ref(), to.primary_key.as_ref()));
     let (_, uniques_added, uniques_dropped) = pair_constraints(
         &from.uniques,
         &to.uniques,
-        |k| (map.columns(&k.columns), k.nulls_not_distinct),
-        |m, n| m.0 == n.columns && m.1 == n.nulls_not_distinct,
+        |k| (map.columns(&k.columns), k.nulls_not_distinct, k.deferrable.clone()),
+        |m, n| m.0 == n.columns && m.1 == n.nulls_not_distinct && m.2 == n.deferrable,
         |k| k.name.as_ref(),
     );
     let (foreign_keys_kept, foreign_keys_added, foreign_keys_dropped) = pair_constraints(

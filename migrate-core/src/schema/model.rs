@@ -99,6 +99,9 @@ pub struct Key {
     /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15+): two NULLs count as equal. Always `false`
     /// for a primary key and on the other servers.
     pub nulls_not_distinct: bool,
+    /// `DEFERRABLE INITIALLY DEFERRED` / `DEFERRABLE INITIALLY IMMEDIATE` (PostgreSQL), `None`
+    /// when not deferrable.
+    pub deferrable: Option<String>,
 }
 
 /// A foreign key.

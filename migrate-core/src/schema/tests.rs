@@ -402,6 +402,9 @@ fn postgres_constraint_modifiers_are_compared_and_written() {
     modified.foreign_keys[0].match_full = true;
     modified.checks[0].no_inherit = true;
     modified.indexes[0].nulls_not_distinct = true;
+    if let Some(pk) = modified.primary_key.as_mut() {
+        pk.deferrable = Some("DEFERRABLE INITIALLY IMMEDIATE".into());
+    }
     let g =
         gen_ok(Dialect::Postgres, &schema(vec![plain.clone()]), &schema(vec![modified]), &AutogenOptions::default());
     for line in [
@@ -409,6 +412,7 @@ fn postgres_constraint_modifiers_are_compared_and_written() {
         "added foreign key users_self_fk on users (id) -> users (id) match full",
         "added check constraint users_id_check on users no inherit",
         "added index users_name on users",
+        "changed primary key on users (id -> id)",
     ] {
         assert!(g.changes.iter().any(|c| c == line), "{line} in {:?}", g.changes);
     }
@@ -417,6 +421,7 @@ fn postgres_constraint_modifiers_are_compared_and_written() {
         "REFERENCES \"users\" (\"id\") MATCH FULL ON DELETE NO ACTION",
         "ADD CONSTRAINT \"users_id_check\" CHECK ((id > 0)) NO INHERIT",
         "CREATE UNIQUE INDEX \"users_name\" ON \"users\" (\"name\") NULLS NOT DISTINCT",
+        "ADD CONSTRAINT \"users_pkey\" PRIMARY KEY (\"id\") DEFERRABLE INITIALLY IMMEDIATE",
     ] {
         pos(&g.up, sql);
     }

@@ -130,13 +130,21 @@ async fn read_constraints(
     for row in query(conn, "constraints", &sql).await? {
         let Some(table) = tables.get_mut(&text(&row, 0)) else { continue };
         let name = Some(text(&row, 1));
+        let deferrable = match (flag(&row, 8), flag(&row, 9)) {
+            (false, _) => None,
+            (true, true) => Some("DEFERRABLE INITIALLY DEFERRED".to_owned()),
+            (true, false) => Some("DEFERRABLE INITIALLY IMMEDIATE".to_owned()),
+        };
         match text(&row, 2).as_str() {
-            "p" => table.primary_key = Some(Key { name, columns: list(&row, 3), nulls_not_distinct: false }),
+            "p" => {
+                table.primary_key = Some(Key { name, columns: list(&row, 3), nulls_not_distinct: false, deferrable })
+            }
             // PostgreSQL 15+ prints `UNIQUE NULLS NOT DISTINCT (…)` (no catalog column before 15).
             "u" => table.uniques.push(Key {
                 name,
                 columns: list(&row, 3),
                 nulls_not_distinct: text(&row, 11).starts_with("UNIQUE NULLS NOT DISTINCT"),
+                deferrable,
             }),
             "f" => table.foreign_keys.push(ForeignKey {
                 name,
@@ -146,11 +154,7 @@ async fn read_constraints(
                 referenced_columns: list(&row, 5),
                 on_delete: action(&text(&row, 6)),
                 on_update: action(&text(&row, 7)),
-                deferrable: match (flag(&row, 8), flag(&row, 9)) {
-                    (false, _) => None,
-                    (true, true) => Some("DEFERRABLE INITIALLY DEFERRED".to_owned()),
-                    (true, false) => Some("DEFERRABLE INITIALLY IMMEDIATE".to_owned()),
-                },
+                deferrable,
                 match_full: text(&row, 13) == "f",
             }),
             "c" => table.checks.push(Check { name, expression: text(&row, 10), no_inherit: flag(&row, 14) }),

@@ -121,6 +121,7 @@ async fn read_columns(
             name: pk_name,
             columns: columns.into_iter().map(|(_, c)| c).collect(),
             nulls_not_distinct: false,
+            deferrable: None,
         });
     }
     Ok(())
@@ -157,7 +158,12 @@ async fn read_indexes(
             "u" => {
                 let columns: Vec<String> = rows.iter().map(|r| text(r, 2)).collect();
                 let named = texts.get(&table.name).and_then(|t| t.uniques.iter().find(|(_, c)| same(c, &columns)));
-                table.uniques.push(Key { name: named.map(|(n, _)| n.clone()), columns, nulls_not_distinct: false });
+                table.uniques.push(Key {
+                    name: named.map(|(n, _)| n.clone()),
+                    columns,
+                    nulls_not_distinct: false,
+                    deferrable: None,
+                });
             }
             "c" => {
                 let create_sql = opt(&row, 5);

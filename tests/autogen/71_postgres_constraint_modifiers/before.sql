@@ -5,6 +5,8 @@ CREATE TABLE items (
   a integer,
   b integer,
   qty integer,
+  position integer,
+  CONSTRAINT items_position_key UNIQUE (position),
   CONSTRAINT items_code_key UNIQUE (code),
   CONSTRAINT items_parent_fk FOREIGN KEY (a, b) REFERENCES parents (a, b),
   CONSTRAINT items_qty_check CHECK (qty > 0)

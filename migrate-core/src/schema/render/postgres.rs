@@ -41,12 +41,7 @@ pub(crate) fn statements(op: &Op<'_>) -> Vec<String> {
         Op::DropPrimaryKey { table, key } => drop_constraint(table, key.name.as_deref()),
         Op::DropUnique { table, key } => drop_constraint(table, key.name.as_deref()),
         Op::DropCheck { table, check } => drop_constraint(table, check.name.as_deref()),
-        Op::AddPrimaryKey { table, key, .. } => vec![format!(
-            "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
-            q(table),
-            constraint_name(D, key.name.as_deref()),
-            quote_list(D, &key.columns)
-        )],
+        Op::AddPrimaryKey { table, key, .. } => vec![format!("ALTER TABLE {} ADD {}", q(table), primary_key(key))],
         Op::AddUnique { table, key } => vec![format!("ALTER TABLE {} ADD {}", q(table), unique(key))],
         Op::AddCheck { table, check } => vec![format!("ALTER TABLE {} ADD {}", q(table), check_clause(check))],
         Op::CreateEnum(e) => vec![create_enum(&e.name, &e.values)],
@@ -113,10 +108,26 @@ fn convert_to_enum(table: &str, column: &Column, has_default: bool) -> Vec<Strin
     out
 }
 
-/// `[CONSTRAINT name] UNIQUE [NULLS NOT DISTINCT] (…)`.
+/// `[CONSTRAINT name] PRIMARY KEY (…) [DEFERRABLE …]`.
+fn primary_key(key: &Key) -> String {
+    format!(
+        "{}PRIMARY KEY ({}){}",
+        constraint_name(D, key.name.as_deref()),
+        quote_list(D, &key.columns),
+        deferrable(key)
+    )
+}
+
+/// `[CONSTRAINT name] UNIQUE [NULLS NOT DISTINCT] (…) [DEFERRABLE …]`.
 fn unique(key: &Key) -> String {
     let nulls = if key.nulls_not_distinct { "NULLS NOT DISTINCT " } else { "" };
-    format!("{}UNIQUE {nulls}({})", constraint_name(D, key.name.as_deref()), quote_list(D, &key.columns))
+    let (name, columns) = (constraint_name(D, key.name.as_deref()), quote_list(D, &key.columns));
+    format!("{name}UNIQUE {nulls}({columns}){}", deferrable(key))
+}
+
+/// ` DEFERRABLE INITIALLY …` or nothing.
+fn deferrable(key: &Key) -> String {
+    key.deferrable.as_deref().map(|d| format!(" {d}")).unwrap_or_default()
 }
 
 /// `[CONSTRAINT name] CHECK (…) [NO INHERIT]`.
@@ -210,7 +221,7 @@ pub(crate) fn column_def(c: &Column) -> String {
 fn create_table(t: &Table) -> String {
     let mut items: Vec<String> = t.columns.iter().map(column_def).collect();
     if let Some(pk) = &t.primary_key {
-        items.push(format!("{}PRIMARY KEY ({})", constraint_name(D, pk.name.as_deref()), quote_list(D, &pk.columns)));
+        items.push(primary_key(pk));
     }
     items.extend(t.uniques.iter().map(unique));
     items.extend(t.checks.iter().map(check_clause));
