@@ -55,6 +55,11 @@ pub(crate) fn column_line(table: &str, change: &ColumnDiff<'_>, aspect: Aspect) 
         Aspect::Nullable if b.nullable => format!("made {table}.{c} nullable"),
         Aspect::Nullable => format!("made {table}.{c} NOT NULL"),
         Aspect::Identity => format!("changed identity of {table}.{c}"),
+        Aspect::IdentityOptions => format!(
+            "changed identity options of {table}.{c} ({} -> {})",
+            a.identity_options.as_deref().unwrap_or("default"),
+            b.identity_options.as_deref().unwrap_or("default")
+        ),
         Aspect::Generated => format!("changed generated expression of {table}.{c}"),
         Aspect::Collation => format!("changed collation of {table}.{c}"),
         Aspect::Comment => format!("changed comment of {table}.{c}"),

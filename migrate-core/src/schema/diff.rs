@@ -64,6 +64,8 @@ pub(crate) enum Aspect {
     Default,
     Nullable,
     Identity,
+    /// The identity stays; its sequence's start or increment changes.
+    IdentityOptions,
     Generated,
     Collation,
     Comment,
@@ -371,6 +373,7 @@ fn column_aspects(a: &Column, b: &Column) -> Vec<Aspect> {
         (Aspect::Collation, a.collation != b.collation),
         (Aspect::Generated, a.generated != b.generated),
         (Aspect::Identity, lower(&a.identity) != lower(&b.identity)),
+        (Aspect::IdentityOptions, lower(&a.identity) == lower(&b.identity) && a.identity_options != b.identity_options),
         (Aspect::Default, effective_default(a) != effective_default(b)),
         (Aspect::Nullable, a.nullable != b.nullable),
         (Aspect::OnUpdate, a.on_update != b.on_update),

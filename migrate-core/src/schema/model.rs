@@ -70,6 +70,9 @@ pub struct Column {
     /// `serial` (a `nextval` default on a sequence the column owns, printed as `serial`);
     /// MySQL `auto_increment`; SQLite `autoincrement` (an `INTEGER PRIMARY KEY AUTOINCREMENT`).
     pub identity: Option<String>,
+    /// PostgreSQL: the options of an identity column's sequence that are not the default, as
+    /// written after `AS IDENTITY`: `START WITH 1000 INCREMENT BY 10`. `None` otherwise.
+    pub identity_options: Option<String>,
     /// A generated column's expression and kind.
     pub generated: Option<Generated>,
     /// Its collation when it is not the default of its type or table.

@@ -110,6 +110,7 @@ fn column(row: &Row, table_collation: &str) -> Column {
         nullable: text(row, 3) == "YES",
         default,
         identity: lower.contains("auto_increment").then(|| "auto_increment".to_owned()),
+        identity_options: None,
         generated,
         collation: non_empty(opt(row, 7)).filter(|c| c != table_collation),
         on_update: lower.find("on update ").map(|at| extra[at + "on update ".len()..].trim().to_owned()),

@@ -62,7 +62,12 @@ async fn read_columns(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
          pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text, \
          CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, col_description(c.oid, a.attnum), \
          EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' \
-           WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'a')::text \
+           WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'a')::text, \
+         (SELECT NULLIF(concat_ws(' ', \
+            CASE WHEN s.seqstart <> CASE WHEN s.seqincrement > 0 THEN 1 ELSE -1 END THEN 'START WITH ' || s.seqstart END, \
+            CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT BY ' || s.seqincrement END), '') \
+          FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid \
+          WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
          FROM pg_class c {IN_SCHEMA} \
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
          JOIN pg_type t ON t.oid = a.atttypid \
@@ -99,6 +104,7 @@ fn column(row: &Row) -> Column {
         data_type: text(row, 2),
         nullable: flag(row, 3),
         default,
+        identity_options: if identity.as_deref().is_some_and(|i| i != "serial") { opt(row, 10) } else { None },
         identity,
         generated,
         collation: opt(row, 7),
