@@ -265,6 +265,23 @@ async fn postgres_every_field() {
     assert!(schema.unmanaged[0].definition.contains("NEW.created := now()"), "{:?}", schema.unmanaged[0]);
 }
 
+/// An index attribute the model does not hold (MariaDB's `IGNORED`, a `COMMENT`) puts its table
+/// among the objects not managed, with the line: `check --schema` reports it instead of passing.
+#[tokio::test]
+async fn mysql_key_attributes_not_read_are_reported() {
+    let ddl = "CREATE TABLE plain (id INT PRIMARY KEY, a INT, KEY ix_a (a) USING BTREE);\n\
+               CREATE TABLE hidden (id INT PRIMARY KEY, a INT, KEY ix_a (a) IGNORED);\n\
+               CREATE TABLE noted (id INT PRIMARY KEY, a INT, KEY ix_a (a) COMMENT 'hot');\n";
+    let Some(schema) = model(Dialect::MySql, ddl).await else { return };
+    let schema = schema.expect("read");
+    let reported: Vec<(&str, bool)> = schema
+        .unmanaged
+        .iter()
+        .map(|u| (u.name.as_str(), u.definition.starts_with("a key attribute not read (KEY `ix_a` (`a`)")))
+        .collect();
+    assert_eq!(reported, [("hidden", true), ("noted", true)], "{:#?}", schema.unmanaged);
+}
+
 #[tokio::test]
 async fn mysql_every_field() {
     let Some(schema) = model(Dialect::MySql, include_str!("catalog_model/mysql.sql")).await else { return };

@@ -251,6 +251,39 @@ fn without_comment(line: &str) -> String {
 const UNREAD: &[&str] =
     &[" INVISIBLE", " COMPRESSED", " SRID ", " STORAGE ", " COLUMN_FORMAT ", "/*!", " WITHOUT SYSTEM VERSIONING"];
 
+/// What a key or constraint line of `SHOW CREATE TABLE` says after its column list or
+/// expression (`COMMENT 'hot'`, MariaDB's `IGNORED`, MySQL's `/*!80000 INVISIBLE */`, `/*!80016
+/// NOT ENFORCED */`, `KEY_BLOCK_SIZE=8`) beyond what is read: empty when nothing. The parts read
+/// are the name, the list (a foreign key's two lists and its actions), `USING BTREE` and a
+/// check's expression.
+fn key_attributes(line: &str) -> String {
+    let line = line.trim().trim_end_matches(',');
+    if line.contains(" FOREIGN KEY ") {
+        // Everything a foreign key line shows is read (columns, reference, actions).
+        return String::new();
+    }
+    // The end of the first parenthesised list (quotes respected: a name or literal may hold one).
+    let (mut depth, mut quote, mut end) = (0usize, None::<char>, None);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '`' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = Some(i + 1);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let rest = end.map_or("", |e| line[e..].trim());
+    rest.strip_prefix("USING BTREE").map_or(rest, str::trim).to_owned()
+}
+
 /// What `SHOW CREATE TABLE` (`shown`) says that `table` does not: `None` when everything it
 /// shows was read.
 fn unexplained(table: &Table, shown: &str) -> Option<String> {
@@ -266,6 +299,10 @@ fn unexplained(table: &Table, shown: &str) -> Option<String> {
     }
     if let Some(line) = columns.iter().find(|l| UNREAD.iter().any(|a| l.contains(a))) {
         return Some(format!("a column attribute not read ({})", line.trim_end_matches(',')));
+    }
+    let keys = body.iter().filter(|l| !l.starts_with('`'));
+    if let Some(line) = keys.clone().find(|l| !key_attributes(l).is_empty()) {
+        return Some(format!("a key attribute not read ({})", line.trim_end_matches(',')));
     }
     let mut shown_keys: Vec<String> = body
         .iter()
@@ -352,6 +389,30 @@ mod tests {
         assert!(why.contains("PARTITION BY HASH"), "{why}");
         let plain = shown.split("\n PARTITION").next().unwrap_or_default();
         assert_eq!(unexplained(&table, plain), None);
+    }
+
+    #[test]
+    fn a_key_attribute_not_read_is_reported() {
+        for line in [
+            "KEY `ix_a` (`a`),",
+            "UNIQUE KEY `u` (`a`,`b`) USING BTREE,",
+            "PRIMARY KEY (`id`),",
+            "FULLTEXT KEY `ft` (`body`)",
+            "KEY `ix_x` ((lower(`x`)))",
+            "CONSTRAINT `ck` CHECK (`b` > 0 and `c` in ('(', ')'))",
+            "CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES `p` (`id`) ON DELETE CASCADE",
+        ] {
+            assert_eq!(key_attributes(line), "", "{line}");
+        }
+        for (line, attribute) in [
+            ("KEY `ix_a` (`a`) IGNORED,", "IGNORED"),
+            ("KEY `ix_a` (`a`) COMMENT 'hot (really)',", "COMMENT 'hot (really)'"),
+            ("KEY `ix_a` (`a`) /*!80000 INVISIBLE */,", "/*!80000 INVISIBLE */"),
+            ("CONSTRAINT `ck` CHECK ((`b` > 0)) /*!80016 NOT ENFORCED */", "/*!80016 NOT ENFORCED */"),
+            ("KEY `k` (`a`) USING HASH", "USING HASH"),
+        ] {
+            assert_eq!(key_attributes(line), attribute, "{line}");
+        }
     }
 
     #[test]
