@@ -265,6 +265,39 @@ async fn postgres_every_field() {
     assert!(schema.unmanaged[0].definition.contains("NEW.created := now()"), "{:?}", schema.unmanaged[0]);
 }
 
+/// What the PostgreSQL model does not hold — an unlogged table, storage parameters of a table,
+/// an index or a key's index, a constraint not validated — is reported among the objects not
+/// managed (`check --schema` reports it instead of passing); the rest of the schema reads as
+/// usual.
+#[tokio::test]
+async fn postgres_attributes_not_read_are_reported() {
+    let ddl = "CREATE TABLE plain (id integer PRIMARY KEY, a integer);\n\
+               CREATE INDEX plain_a ON plain (a);\n\
+               CREATE UNLOGGED TABLE scratch (id integer);\n\
+               CREATE TABLE dense (id integer, CONSTRAINT dense_pkey PRIMARY KEY (id) WITH (fillfactor = 70)) WITH (fillfactor = 80);\n\
+               CREATE INDEX dense_id ON dense (id) WITH (fillfactor = 60) WHERE id > 0;\n\
+               ALTER TABLE plain ADD CONSTRAINT plain_a_check CHECK (a > 0) NOT VALID;\n";
+    let Some(schema) = model(Dialect::Postgres, ddl).await else { return };
+    let schema = schema.expect("read");
+    let reported: Vec<(&str, &str, &str)> =
+        schema.unmanaged.iter().map(|u| (u.kind.as_str(), u.name.as_str(), u.definition.as_str())).collect();
+    assert_eq!(
+        reported,
+        [
+            ("constraint", "dense_pkey", "PRIMARY KEY (id) WITH (fillfactor=70)"),
+            ("constraint", "plain_a_check", "CHECK ((a > 0)) NOT VALID"),
+            (
+                "index",
+                "dense_id",
+                "CREATE INDEX dense_id ON public.dense USING btree (id) WITH (fillfactor='60') WHERE (id > 0)"
+            ),
+            ("table", "dense", "a table attribute not read (WITH (fillfactor=80))"),
+            ("table", "scratch", "a table attribute not read (UNLOGGED)"),
+        ]
+    );
+    assert_eq!(schema.tables.len(), 3, "the tables are read as usual");
+}
+
 /// An index attribute the model does not hold (MariaDB's `IGNORED`, a `COMMENT`) puts its table
 /// among the objects not managed, with the line: `check --schema` reports it instead of passing.
 #[tokio::test]

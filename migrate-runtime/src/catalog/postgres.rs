@@ -24,11 +24,11 @@ const IN_SCHEMA: &str = "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nsp
 /// # Errors
 /// A catalog query failing.
 pub(super) async fn read(conn: &mut Conn, ours: Ours<'_>) -> Result<Schema, MigrateError> {
-    let mut tables = read_tables(conn, ours).await?;
-    read_columns(conn, &mut tables).await?;
     let mut unmanaged = Vec::new();
+    let mut tables = read_tables(conn, ours, &mut unmanaged).await?;
+    read_columns(conn, &mut tables).await?;
     read_constraints(conn, &mut tables, &mut unmanaged).await?;
-    read_indexes(conn, &mut tables).await?;
+    read_indexes(conn, &mut tables, &mut unmanaged).await?;
     unmanaged.extend(read_unmanaged(conn, ours).await?);
     Ok(Schema {
         tables: tables.into_values().collect(),
@@ -38,18 +38,42 @@ pub(super) async fn read(conn: &mut Conn, ours: Ours<'_>) -> Result<Schema, Migr
     })
 }
 
-async fn read_tables(conn: &mut Conn, ours: Ours<'_>) -> Result<BTreeMap<String, Table>, MigrateError> {
+/// Reads the tables. An `UNLOGGED` table or one with storage parameters (`WITH (fillfactor=…)`)
+/// is also reported among the objects not managed: the model does not hold either.
+async fn read_tables(
+    conn: &mut Conn,
+    ours: Ours<'_>,
+    unmanaged: &mut Vec<Unmanaged>,
+) -> Result<BTreeMap<String, Table>, MigrateError> {
     let sql = format!(
-        "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c {IN_SCHEMA} \
+        "SELECT c.relname, obj_description(c.oid, 'pg_class'), c.relpersistence::text, array_to_string(c.reloptions, ', ') \
+         FROM pg_class c {IN_SCHEMA} \
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition \
          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
     );
     let mut tables = BTreeMap::new();
     for row in query(conn, "tables", &sql).await? {
         let name = text(&row, 0);
-        if !ours.owns(&name) {
-            tables.insert(name.clone(), Table { name, comment: opt(&row, 1), ..Table::default() });
+        if ours.owns(&name) {
+            continue;
         }
+        let mut unread = Vec::new();
+        if text(&row, 2) == "u" {
+            unread.push("UNLOGGED".to_owned());
+        }
+        if let Some(options) = opt(&row, 3).filter(|o| !o.is_empty()) {
+            unread.push(format!("WITH ({options})"));
+        }
+        if !unread.is_empty() {
+            let definition = format!("a table attribute not read ({})", unread.join(" "));
+            unmanaged.push(Unmanaged {
+                kind: "table".into(),
+                name: name.clone(),
+                table: Some(name.clone()),
+                definition,
+            });
+        }
+        tables.insert(name.clone(), Table { name, comment: opt(&row, 1), ..Table::default() });
     }
     Ok(tables)
 }
@@ -127,7 +151,11 @@ async fn read_constraints(
     let sql = format!(
         "SELECT c.relname, co.conname, co.contype::text, {}, r.relname, {}, co.confdeltype::text, co.confupdtype::text, \
          co.condeferrable::text, co.condeferred::text, pg_get_expr(co.conbin, co.conrelid), pg_get_constraintdef(co.oid), \
-         CASE WHEN rn.nspname <> current_schema() THEN rn.nspname END, co.confmatchtype::text, co.connoinherit::text \
+         CASE WHEN rn.nspname <> current_schema() THEN rn.nspname END, co.confmatchtype::text, co.connoinherit::text, \
+         (SELECT NULLIF(concat_ws(' ', 'WITH (' || array_to_string(i.reloptions, ', ') || ')', \
+            CASE WHEN i.reltablespace <> 0 THEN 'USING INDEX TABLESPACE ' || t.spcname END), '') \
+          FROM pg_class i LEFT JOIN pg_tablespace t ON t.oid = i.reltablespace \
+          WHERE i.oid = co.conindid AND co.contype IN ('p', 'u')) \
          FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid {IN_SCHEMA} \
          LEFT JOIN pg_class r ON r.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace",
         cols("conkey", "conrelid"),
@@ -136,6 +164,19 @@ async fn read_constraints(
     for row in query(conn, "constraints", &sql).await? {
         let Some(table) = tables.get_mut(&text(&row, 0)) else { continue };
         let name = Some(text(&row, 1));
+        // A key's index storage is not in its definition: it comes from the index (column 15).
+        let definition = match opt(&row, 15) {
+            Some(storage) => format!("{} {storage}", text(&row, 11)),
+            None => text(&row, 11),
+        };
+        if constraint_attributes_not_read(&definition) {
+            unmanaged.push(Unmanaged {
+                kind: "constraint".to_owned(),
+                name: text(&row, 1),
+                table: Some(table.name.clone()),
+                definition,
+            });
+        }
         let deferrable = match (flag(&row, 8), flag(&row, 9)) {
             (false, _) => None,
             (true, true) => Some("DEFERRABLE INITIALLY DEFERRED".to_owned()),
@@ -176,6 +217,15 @@ async fn read_constraints(
     Ok(())
 }
 
+/// Whether a constraint definition as `pg_get_constraintdef` prints it holds what the model does
+/// not: storage parameters or a tablespace of its index (appended by the reader: a key's index
+/// storage is not in its definition), or `NOT VALID` (rows not checked yet).
+fn constraint_attributes_not_read(definition: &str) -> bool {
+    definition.contains(") WITH (")
+        || definition.contains(" USING INDEX TABLESPACE ")
+        || definition.ends_with(" NOT VALID")
+}
+
 /// A foreign key action from its `pg_constraint` letter.
 fn action(letter: &str) -> String {
     match letter {
@@ -188,7 +238,11 @@ fn action(letter: &str) -> String {
     .to_owned()
 }
 
-async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> Result<(), MigrateError> {
+async fn read_indexes(
+    conn: &mut Conn,
+    tables: &mut BTreeMap<String, Table>,
+    unmanaged: &mut Vec<Unmanaged>,
+) -> Result<(), MigrateError> {
     // Indexes no primary key, unique or exclusion constraint owns (a foreign key's conindid
     // names the referenced table's index: it does not own it).
     let owned = "EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))";
@@ -219,6 +273,16 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
     for row in query(conn, "indexes", &sql).await? {
         let Some(table) = tables.get_mut(&text(&row, 0)) else { continue };
         let (parts, include) = parts.remove(&text(&row, 5)).unwrap_or_default();
+        let definition = text(&row, 6);
+        let before_where = definition.split(" WHERE ").next().unwrap_or(&definition);
+        if before_where.contains(") WITH (") || before_where.contains(" TABLESPACE ") {
+            unmanaged.push(Unmanaged {
+                kind: "index".to_owned(),
+                name: text(&row, 1),
+                table: Some(table.name.clone()),
+                definition: definition.clone(),
+            });
+        }
         table.indexes.push(Index {
             name: text(&row, 1),
             unique: flag(&row, 2),
@@ -237,8 +301,7 @@ async fn read_indexes(conn: &mut Conn, tables: &mut BTreeMap<String, Table>) -> 
 /// Whether an index definition as `pg_get_indexdef` prints it says `NULLS NOT DISTINCT` after
 /// its column lists (not inside a predicate's string literal).
 fn nulls_not_distinct(definition: &str) -> bool {
-    let before_where = definition.split(" WHERE ").next().unwrap_or(definition);
-    before_where.contains(") NULLS NOT DISTINCT")
+    definition.split(" WHERE ").next().unwrap_or(definition).contains(") NULLS NOT DISTINCT")
 }
 
 /// One key part: the column or expression, then a non-default operator class, then the order
