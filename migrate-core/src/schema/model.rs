@@ -44,8 +44,9 @@ pub struct Table {
     /// The table's comment (PostgreSQL, MySQL).
     pub comment: Option<String>,
     /// The table's options as the server prints them after the closing parenthesis of
-    /// `SHOW CREATE TABLE`, without `AUTO_INCREMENT=` (MySQL only): `ENGINE=InnoDB DEFAULT
-    /// CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`.
+    /// `SHOW CREATE TABLE`, without `AUTO_INCREMENT=` (MySQL): `ENGINE=InnoDB DEFAULT
+    /// CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`; SQLite's `STRICT` and `WITHOUT ROWID`,
+    /// comma separated, empty for neither (a change rebuilds the table). `None` on PostgreSQL.
     pub options: Option<String>,
     /// The stored `CREATE TABLE` text (SQLite only): what a table rebuild re-creates the table
     /// from, under another name, and where its CHECKs and generated columns are read from.

@@ -39,6 +39,15 @@ pub(super) async fn read(conn: &mut Conn, ours: Ours<'_>) -> Result<Schema, Migr
         texts.insert(name.clone(), table_text(&sql));
         tables.insert(name.clone(), Table { name, create_sql: Some(sql), ..Table::default() });
     }
+    // STRICT and WITHOUT ROWID (SQLite 3.37+): the table's options, empty for neither.
+    let options = "SELECT name, CAST(strict AS TEXT), CAST(wr AS TEXT) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'";
+    for row in query(conn, "table options", options).await? {
+        if let Some(table) = tables.get_mut(&text(&row, 0)) {
+            let words = [(flag(&row, 1), "STRICT"), (flag(&row, 2), "WITHOUT ROWID")];
+            let words: Vec<&str> = words.iter().filter(|(on, _)| *on).map(|(_, w)| *w).collect();
+            table.options = Some(words.join(", "));
+        }
+    }
     read_columns(conn, &mut tables, &texts).await?;
     read_indexes(conn, &mut tables, &texts).await?;
     read_foreign_keys(conn, &mut tables, &texts).await?;

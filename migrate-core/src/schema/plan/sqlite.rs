@@ -86,9 +86,10 @@ pub(crate) fn plan<'a>(diff: &'a Diff<'a>, unmanaged: &'a [Unmanaged]) -> Result
 }
 
 /// Whether a table's changes need a rebuild: anything beyond renames, index changes and the
-/// column adds and drops `ALTER TABLE` can make.
+/// column adds and drops `ALTER TABLE` can make (`STRICT` and `WITHOUT ROWID` included).
 fn needs_rebuild(diff: &Diff<'_>, t: &TableDiff<'_>) -> bool {
-    !t.columns_changed.is_empty()
+    t.options_changed
+        || !t.columns_changed.is_empty()
         || t.primary_key.is_some()
         || !t.uniques_added.is_empty()
         || !t.uniques_dropped.is_empty()
