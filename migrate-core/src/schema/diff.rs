@@ -160,21 +160,29 @@ fn diff_unmanaged(from: &[Unmanaged], to: &[Unmanaged], renames: &Renames) -> Ve
     let old: Vec<_> =
         from.iter().map(|u| (key(u, u.table.as_ref().map(|t| renames.new_table(t).to_string())), u)).collect();
     let new: Vec<_> = to.iter().map(|u| (key(u, u.table.clone()), u)).collect();
-    let describe = |(kind, name, table): &(String, String, Option<String>), what: &str| {
-        let on = table.as_ref().map(|t| format!(" on {t}")).unwrap_or_default();
-        format!("{kind} {name}{on} {what} (not managed by autogenerate: write it by hand)")
+    let describe = |(kind, name, table): &(String, String, Option<String>), what: &str, u: &Unmanaged| {
+        let on = table.as_ref().filter(|t| !(kind == "table" && *t == name)).map(|t| format!(" on {t}"));
+        // A table the reader could not model says why first (`a key attribute not read (…)`).
+        let why = Some(u.definition.split(": ").next().unwrap_or_default())
+            .filter(|w| w.starts_with("a ") && w.contains(" not read ("))
+            .map(|w| format!(", {w}"));
+        format!(
+            "{kind} {name}{} {what}{} (not managed by autogenerate: write it by hand)",
+            on.unwrap_or_default(),
+            why.unwrap_or_default()
+        )
     };
     let mut lines = Vec::new();
     for (k, u) in &new {
         match old.iter().find(|(ok, _)| ok == k) {
-            None => lines.push(describe(k, "added")),
-            Some((_, o)) if o.definition != u.definition => lines.push(describe(k, "differs")),
+            None => lines.push(describe(k, "added", u)),
+            Some((_, o)) if o.definition != u.definition => lines.push(describe(k, "differs", u)),
             Some(_) => {}
         }
     }
-    for (k, _) in &old {
+    for (k, u) in &old {
         if !new.iter().any(|(nk, _)| nk == k) {
-            lines.push(describe(k, "dropped"));
+            lines.push(describe(k, "dropped", u));
         }
     }
     lines

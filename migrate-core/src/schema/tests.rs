@@ -119,6 +119,12 @@ fn change_lines_of_tables_constraints_indexes_views_enums() {
         table: Some("users".into()),
         definition: "x".into(),
     });
+    to.unmanaged.push(Unmanaged {
+        kind: "table".into(),
+        name: "users".into(),
+        table: Some("users".into()),
+        definition: "a key attribute not read (KEY `k` (`name`) IGNORED): CREATE TABLE `users` (…)".into(),
+    });
     let lines = describe_differences(&from, &to);
     for expected in [
         "added enum type color",
@@ -133,6 +139,7 @@ fn change_lines_of_tables_constraints_indexes_views_enums() {
         "changed comment of table orders",
         "changed view v",
         "trigger trg_x on users added (not managed by autogenerate: write it by hand)",
+        "table users added, a key attribute not read (KEY `k` (`name`) IGNORED) (not managed by autogenerate: write it by hand)",
     ] {
         assert!(lines.iter().any(|l| l == expected), "{expected:?} not in {lines:#?}");
     }
