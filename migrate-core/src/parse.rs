@@ -32,12 +32,6 @@ struct Field<'a> {
 }
 
 /// The state of a parse: the diagnostics so far and the file's display path.
-/// A header message as a Rust revision reads it: its header lines are `// key: value` and
-/// it has no `-- migrate:up` line.
-fn in_rust_words(text: &str) -> String {
-    text.replace("after `-- migrate:up`", "after the header").replace("`-- ", "`// ")
-}
-
 struct Parser<'a> {
     path: &'a str,
     diagnostics: Vec<Diagnostic>,
@@ -109,12 +103,17 @@ fn offset_in(whole: &str, part: &str) -> std::ops::Range<usize> {
 }
 
 impl<'a> Parser<'a> {
+    /// The comment that starts a header line: `--` (SQL), `//` (a Rust revision).
+    fn comment(&self) -> &'static str {
+        if rust::is_rust_file(self.path) { "//" } else { "--" }
+    }
+
+    /// Where comments that are not header lines go.
+    fn after_header(&self) -> &'static str {
+        if rust::is_rust_file(self.path) { "after the header" } else { "after `-- migrate:up`" }
+    }
+
     fn error(&mut self, code: Code, message: String, span: Option<Span>, label: &str, help: &str) {
-        let (message, label, help) = if rust::is_rust_file(self.path) {
-            (in_rust_words(&message), in_rust_words(label), in_rust_words(help))
-        } else {
-            (message, label.to_owned(), help.to_owned())
-        };
         self.diagnostics.push(Diagnostic::error(code, message).with_label(self.path, span, label).with_help(help));
     }
 
@@ -216,7 +215,7 @@ impl<'a> Parser<'a> {
                 format!("unknown header key `{key}`"),
                 Some(span),
                 "not a header key",
-                &format!("the header keys are: {}; put other comments after `-- migrate:up`", HEADER_KEYS.join(", ")),
+                &format!("the header keys are: {}; put other comments {}", HEADER_KEYS.join(", "), self.after_header()),
             );
         };
         if let Some(first) = &fields[index] {
@@ -227,12 +226,13 @@ impl<'a> Parser<'a> {
     }
 
     fn malformed(&mut self, n: usize, line: &str) {
+        let (c, after) = (self.comment(), self.after_header());
         self.error(
             Code::MalformedHeaderLine,
-            "header comment is not `-- key: value`".into(),
+            format!("header comment is not `{c} key: value`"),
             Some(Span::whole_line(n, line)),
-            "expected `-- key: value`",
-            "header lines are `-- key: value`; put other comments after `-- migrate:up`",
+            &format!("expected `{c} key: value`"),
+            &format!("header lines are `{c} key: value`; put other comments {after}"),
         );
     }
 
@@ -360,11 +360,12 @@ impl<'a> Parser<'a> {
         let missing: Vec<&str> =
             ["revision", "revises", "message"].into_iter().filter(|k| fields[slot(k)].is_none()).collect();
         for key in &missing {
+            let c = self.comment();
             let help = match *key {
                 "revises" => {
-                    "add `-- revises:` with the parent ids, comma separated (empty for the first revision)".to_owned()
+                    format!("add `{c} revises:` with the parent ids, comma separated (empty for the first revision)")
                 }
-                _ => format!("add a `-- {key}: …` line to the header"),
+                _ => format!("add a `{c} {key}: …` line to the header"),
             };
             let message = format!("the header has no `{key}:` line");
             self.error(Code::MissingKey, message, Some(end.clone()), &format!("{end_label} without it"), &help);
@@ -535,7 +536,7 @@ impl<'a> Parser<'a> {
                     "transaction",
                     f.span.clone(),
                     format!("`{other}` is not `true` or `false`"),
-                    "write `-- transaction: false` to run the revision outside a transaction",
+                    &format!("write `{} transaction: false` to run the revision outside a transaction", self.comment()),
                 );
                 true
             }

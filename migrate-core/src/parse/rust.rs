@@ -210,18 +210,17 @@ fn use_item(tokens: &[Tok<'_>]) -> String {
     out.join(" ")
 }
 
-/// The 1-based line of the first `fn NAME` in `text`, if it has one (`async`, `pub` or not).
-fn fn_line(text: &str, name: &str) -> Option<usize> {
-    let tokens = tokens(text).ok()?;
+/// The 1-based line of the first `fn NAME` among the `tokens` of `text`, if it has one
+/// (`async`, `pub` or not).
+fn fn_line(text: &str, tokens: &[Tok<'_>], name: &str) -> Option<usize> {
     let at = tokens.windows(2).find(|w| w[0].text == "fn" && w[1].text == name)?;
     Some(1 + text[..at[1].offset].matches('\n').count())
 }
 
-/// What is wrong with the shape of the first `fn NAME` in `text`, read from its tokens: it must
-/// be `async`, take one parameter (the connection) and return something (a `Result`). Types are
-/// the compiler's to check; `None` when the shape is right or there is no such function.
-fn signature_problem(text: &str, name: &str) -> Option<&'static str> {
-    let tokens = tokens(text).ok()?;
+/// What is wrong with the shape of the first `fn NAME` among `tokens`: it must be `async`, take
+/// one parameter (the connection) and return something (a `Result`). Types are the compiler's
+/// to check; `None` when the shape is right or there is no such function.
+fn signature_problem(tokens: &[Tok<'_>], name: &str) -> Option<&'static str> {
     let at = tokens.windows(2).position(|w| w[0].text == "fn" && w[1].text == name)?;
     // `async` is among the qualifiers just before `fn` (`pub async fn`, `pub(crate) async fn`).
     let qualifiers = tokens[..at].iter().rev().take_while(|t| {
@@ -316,7 +315,9 @@ impl Parser<'_> {
                 Checksum::of_up_section(text)
             }
         };
-        let up = fn_line(text, "up");
+        // Lexed once for the functions (a file that does not lex has none: `not-rust` said why).
+        let lexed = tokens(text).unwrap_or_default();
+        let up = fn_line(text, &lexed, "up");
         if up.is_none() {
             self.error(
                 Code::MissingUp,
@@ -327,7 +328,9 @@ impl Parser<'_> {
             );
         }
         for name in ["up", "down"] {
-            let (Some(problem), Some(line)) = (signature_problem(text, name), fn_line(text, name)) else { continue };
+            let (Some(problem), Some(line)) = (signature_problem(&lexed, name), fn_line(text, &lexed, name)) else {
+                continue;
+            };
             let line_text = text.lines().nth(line - 1).unwrap_or("");
             self.error(
                 Code::RustSignature,
@@ -343,7 +346,7 @@ impl Parser<'_> {
         let sections = Sections {
             up_seen: true,
             up: Section { sql: String::new(), first_line },
-            down: fn_line(text, "down").map(|line| Section { sql: String::new(), first_line: line }),
+            down: fn_line(text, &lexed, "down").map(|line| Section { sql: String::new(), first_line: line }),
             variants: Vec::new(),
         };
         self.build(fields, Some(sections), (end, "the header ends here"), Some(checksum))

@@ -7,6 +7,7 @@
 //! that loses data, a rename, an unreachable development server, a user who may not create
 //! databases — each a clear error, nothing written, no scratch database left.
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use migrate_e2e::db::{TestDb, fresh, server_url};
@@ -34,13 +35,13 @@ const USERS: &str =
     "-- The desired schema.\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  name VARCHAR(100) NOT NULL\n);\n";
 const WITH_PHONE: &str = "-- The desired schema.\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  name VARCHAR(100) NOT NULL,\n  phone VARCHAR(20)\n);\n";
 
-/// Runs `cargo migrate ARGS` in the app with the development servers; returns the output and
-/// the scratch databases of that process left on the servers afterwards.
-async fn migrate(app: &Scratch, servers: &[String], args: &[&str]) -> (Output, Vec<String>) {
+/// Runs `cargo migrate ARGS` in the package folder `dir` with the development servers; returns
+/// the output and the scratch databases of that process left on the servers afterwards.
+async fn migrate(dir: &Path, servers: &[String], args: &[&str]) -> (Output, Vec<String>) {
     let mut cmd = Command::new(cargo_migrate_bin());
     cmd.arg("migrate")
         .args(args)
-        .current_dir(app.path())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("MIGRATE_DEV_DATABASE_URL", servers.join(" "))
         .env_remove("DATABASE_URL")
@@ -116,20 +117,20 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
 
     // The first revision, from nothing.
     std::fs::write(&schema, USERS).expect("schema");
-    let (out, left) = migrate(&app, &servers, &["new", "--autogenerate", "-m", "create users"]).await;
+    let (out, left) = migrate(app.path(), &servers, &["new", "--autogenerate", "-m", "create users"]).await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("detected added table users"), "{}", text(&out));
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(revision_files(&app).len(), 1);
-    let (out, _) = migrate(&app, &servers, &["check", "--schema"]).await;
+    let (out, _) = migrate(app.path(), &servers, &["check", "--schema"]).await;
     assert!(out.status.success(), "{}", text(&out));
 
     // A column added to schema.sql: the CI gate fails until the revision exists.
     std::fs::write(&schema, WITH_PHONE).expect("schema");
-    let (out, _) = migrate(&app, &servers, &["check", "--schema"]).await;
+    let (out, _) = migrate(app.path(), &servers, &["check", "--schema"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("  added column users.phone"), "{}", text(&out));
-    let (out, left) = migrate(&app, &servers, &["new", "--autogenerate", "-m", "add phone"]).await;
+    let (out, left) = migrate(app.path(), &servers, &["new", "--autogenerate", "-m", "add phone"]).await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(left.is_empty(), "{left:?}");
     let shown = text(&out);
@@ -147,9 +148,9 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
     let written = std::fs::read_to_string(app.path().join("migrations").join(&files[1])).expect("revision");
     assert!(written.contains("ADD COLUMN") && written.contains("phone"), "{written}");
     assert!(written.contains("-- migrate:down\n") && written.contains("DROP COLUMN"), "{written}");
-    let (out, _) = migrate(&app, &servers, &["check", "--schema"]).await;
+    let (out, _) = migrate(app.path(), &servers, &["check", "--schema"]).await;
     assert!(out.status.success(), "{}", text(&out));
-    let (out, _) = migrate(&app, &servers, &["new", "--autogenerate", "-m", "nothing"]).await;
+    let (out, _) = migrate(app.path(), &servers, &["new", "--autogenerate", "-m", "nothing"]).await;
     assert!(out.status.success() && text(&out).contains("no changes detected"), "{}", text(&out));
     assert_eq!(revision_files(&app).len(), 2, "nothing written when nothing changed");
 
@@ -170,7 +171,7 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
 
     // A change that loses data is refused, then written under `-- data loss:`.
     std::fs::write(&schema, USERS).expect("schema");
-    let (out, left) = migrate(&app, &servers, &["new", "--autogenerate", "-m", "drop phone"]).await;
+    let (out, left) = migrate(app.path(), &servers, &["new", "--autogenerate", "-m", "drop phone"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
         text(&out).contains("dropped column users.phone") && text(&out).contains("--allow-destructive"),
@@ -179,7 +180,8 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
     );
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(revision_files(&app).len(), 2, "nothing written");
-    let (out, _) = migrate(&app, &servers, &["new", "--autogenerate", "--allow-destructive", "-m", "drop phone"]).await;
+    let (out, _) =
+        migrate(app.path(), &servers, &["new", "--autogenerate", "--allow-destructive", "-m", "drop phone"]).await;
     assert!(out.status.success(), "{}", text(&out));
     let files = revision_files(&app);
     let written = std::fs::read_to_string(app.path().join("migrations").join(&files[2])).expect("revision");
@@ -188,12 +190,16 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
     // A rename only when asked for; a rename naming nothing is refused.
     std::fs::write(&schema, USERS.replace("name VARCHAR", "full_name VARCHAR")).expect("schema");
     let (out, _) =
-        migrate(&app, &servers, &["new", "--autogenerate", "--rename", "users.nope=full_name", "-m", "rename"]).await;
+        migrate(app.path(), &servers, &["new", "--autogenerate", "--rename", "users.nope=full_name", "-m", "rename"])
+            .await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("nope"), "{}", text(&out));
-    let (out, _) =
-        migrate(&app, &servers, &["new", "--autogenerate", "--rename", "users.name=full_name", "-m", "rename name"])
-            .await;
+    let (out, _) = migrate(
+        app.path(),
+        &servers,
+        &["new", "--autogenerate", "--rename", "users.name=full_name", "-m", "rename name"],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("renamed column users.name to full_name"), "{}", text(&out));
     let files = revision_files(&app);
@@ -206,7 +212,7 @@ async fn schema_sql_to_a_revision_to_an_app_that_migrates_itself() {
         format!("{}\nCREATE INDEX ix ON nowhere (x);\n", USERS.replace("name VARCHAR", "full_name VARCHAR")),
     )
     .expect("schema");
-    let (out, left) = migrate(&app, &servers, &["new", "--autogenerate", "-m", "broken"]).await;
+    let (out, left) = migrate(app.path(), &servers, &["new", "--autogenerate", "-m", "broken"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("schema.sql:7:"), "{}", text(&out));
     assert!(left.is_empty(), "{left:?}");
@@ -232,12 +238,12 @@ async fn a_dev_server_that_cannot_serve_is_a_clear_error() {
     std::fs::write(app.path().join("schema.sql"), USERS).expect("schema");
 
     let unreachable = "postgres://someone:s3cret-pw@127.0.0.1:1/dev".to_owned();
-    let (out, _) = migrate(&app, &[], &["new", "--autogenerate", "--dev-url", &unreachable, "-m", "x"]).await;
+    let (out, _) = migrate(app.path(), &[], &["new", "--autogenerate", "--dev-url", &unreachable, "-m", "x"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("127.0.0.1:1"), "{}", text(&out));
     assert!(!text(&out).contains("s3cret-pw"), "the password is not shown: {}", text(&out));
 
-    let (out, _) = migrate(&app, &[], &["new", "--autogenerate", "-m", "x"]).await;
+    let (out, _) = migrate(app.path(), &[], &["new", "--autogenerate", "-m", "x"]).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("no development server for postgres"), "{}", text(&out));
 
@@ -246,7 +252,7 @@ async fn a_dev_server_that_cannot_serve_is_a_clear_error() {
     let role = format!("migrate_nocreate_{}", std::process::id());
     migrate_e2e::db::execute(&admin, &format!("CREATE ROLE {role} LOGIN NOCREATEDB")).await;
     let limited = server.replacen("://postgres@", &format!("://{role}@"), 1);
-    let (out, left) = migrate(&app, std::slice::from_ref(&limited), &["new", "--autogenerate", "-m", "x"]).await;
+    let (out, left) = migrate(app.path(), std::slice::from_ref(&limited), &["new", "--autogenerate", "-m", "x"]).await;
     migrate_e2e::db::execute(&admin, &format!("DROP ROLE {role}")).await;
     admin.close().await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -300,23 +306,16 @@ async fn a_plan_that_does_not_round_trip_writes_nothing() {
     let schema = "CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$;\nCREATE TABLE t (id integer PRIMARY KEY);\nCREATE VIEW v AS SELECT add_one(id) AS next FROM t;\n";
     let pkg = migrate_e2e::PackageBuilder::new().dialects(&["postgres"]).file("schema.sql", schema).build();
     std::fs::create_dir_all(pkg.path().join("migrations")).expect("migrations");
-    let mut cmd = Command::new(cargo_migrate_bin());
-    cmd.args(["migrate", "new", "--autogenerate", "-m", "view", "--dev-url", &server])
-        .current_dir(pkg.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd.spawn().expect("cargo-migrate");
-    let prefix = format!("migrate_scratch_{}_", child.id());
-    let out = child.wait_with_output().expect("output");
+    let servers = std::slice::from_ref(&server);
+    let (out, left) =
+        migrate(pkg.path(), servers, &["new", "--autogenerate", "-m", "view", "--dev-url", &server]).await;
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("error[no-round-trip]") || shown.contains("does not round-trip"), "{shown}");
     assert!(shown.contains("the generated up section") && shown.contains("add_one"), "{shown}");
     assert!(shown.contains("function add_one(i integer) added (not managed by autogenerate"), "the note: {shown}");
     assert!(std::fs::read_dir(pkg.path().join("migrations")).expect("dir").next().is_none(), "nothing written");
-    assert!(migrate_e2e::db::scratch_databases(&server, &prefix).await.is_empty());
+    assert!(left.is_empty(), "scratch databases left: {left:?}");
 }
 
 /// A package for PostgreSQL and SQLite with one schema file each, where only PostgreSQL's
